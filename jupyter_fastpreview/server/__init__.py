@@ -1,0 +1,1 @@
+"""The Jupyter server side of fastpreview: the extension app and its HTTP handlers."""

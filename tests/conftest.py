@@ -1,0 +1,71 @@
+"""Run a real Jupyter server with fastpreview enabled, the way a hardened deployment would."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from jupyter_server.serverapp import ServerApp
+from tornado.routing import Rule, RuleRouter
+from traitlets.config import Config
+
+from jupyter_fastpreview.esbuild import EsbuildService
+
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+@pytest.fixture
+def jp_base_url() -> str:
+    """A non-root base URL with an escaped character, to catch routes not joined to it."""
+    return "/fp%40base/"
+
+
+@pytest.fixture
+def allow_unauthenticated_access() -> bool:
+    """Hardened by default; a test may override it to check our own decorators alone."""
+    return False
+
+
+@pytest.fixture
+def jp_server_config(allow_unauthenticated_access: bool) -> Config:
+    """Only our extension, failing loudly if it does not load; refuse unmarked endpoints."""
+    return Config(
+        {
+            "ServerApp": {
+                "jpserver_extensions": {
+                    "jupyter_fastpreview": True,
+                    "jupyter_server_terminals": False,
+                },
+                "allow_unauthenticated_access": allow_unauthenticated_access,
+                "reraise_server_extension_failures": True,
+            }
+        }
+    )
+
+
+@pytest.fixture
+def fastpreview_rules(jp_serverapp: ServerApp) -> list[Rule]:
+    """The routes the running server dispatches to fastpreview handlers."""
+    return [
+        rule
+        for rule in _leaf_rules(jp_serverapp.web_app.default_router)
+        if "fastpreview" in rule.matcher.regex.pattern
+        or rule.target.__module__.startswith("jupyter_fastpreview")
+    ]
+
+
+def _leaf_rules(router: RuleRouter) -> Iterator[Rule]:
+    """Tornado nests routers (per host pattern); yield the rules that name a handler."""
+    for rule in router.rules:
+        if isinstance(rule.target, RuleRouter):
+            yield from _leaf_rules(rule.target)
+        else:
+            yield rule
+
+
+@pytest.fixture
+def esbuild() -> Iterator[EsbuildService]:
+    """A private esbuild process, so a test that kills it touches no other test."""
+    service = EsbuildService()
+    yield service
+    service.close()
