@@ -1,0 +1,1 @@
+"""What the notebook kernel uses: the App API, its files, and the link to the server."""
