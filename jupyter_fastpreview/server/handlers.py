@@ -1,4 +1,5 @@
-"""HTTP handlers under `{base_url}fastpreview/`, all behind Jupyter authentication."""
+"""HTTP handlers under `{base_url}fastpreview/`: the Jupyter-authenticated API, and the
+capability-token routes of the previews (`devserver.handlers`)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,24 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
+from ..devserver import AppFolderError, DevServer
+from ..devserver.handlers import DEVSERVER_SETTING, preview_routes
 
 ROUTE_PREFIX = "fastpreview"
 AUTH_RESOURCE = "fastpreview"
 ESBUILD_SETTING = "fastpreview_esbuild"
-APPS_SETTING = "fastpreview_apps"
 
 
-class StatusHandler(APIHandler):
-    """What the lab page needs to know to say whether previews can work."""
-
+class FastPreviewAPIHandler(APIHandler):
     auth_resource = AUTH_RESOURCE
+
+    @property
+    def devserver(self) -> DevServer:
+        return self.settings[DEVSERVER_SETTING]
+
+
+class StatusHandler(FastPreviewAPIHandler):
+    """What the lab page needs to know to say whether previews can work."""
 
     @web.authenticated
     @authorized
@@ -34,11 +42,60 @@ class StatusHandler(APIHandler):
                 "running": esbuild.running,
                 "pid": esbuild.pid,
             },
-            "apps": list(self.settings[APPS_SETTING]),
+            "apps": self.devserver.describe_all(),
         }
         self.finish(json.dumps(status))
 
 
-def handlers() -> list[tuple[str, type[APIHandler]]]:
+class AppsHandler(FastPreviewAPIHandler):
+    """`GET` lists the registered apps; `POST {"path": "<folder>"}` registers one."""
+
+    @web.authenticated
+    @authorized
+    def get(self) -> None:
+        self.finish(json.dumps(self.devserver.describe_all()))
+
+    @web.authenticated
+    @authorized
+    def post(self) -> None:
+        body = self.get_json_body() or {}
+        path = body.get("path") if isinstance(body, dict) else None
+        if not isinstance(path, str):
+            raise web.HTTPError(400, 'give {"path": "<app folder, relative to the server root>"}')
+        try:
+            app, created = self.devserver.register(path)
+        except AppFolderError as refused:
+            raise web.HTTPError(refused.status, str(refused)) from refused
+        self.set_status(201 if created else 200)
+        self.finish(json.dumps(self.devserver.describe(app.id)))
+
+
+class AppHandler(FastPreviewAPIHandler):
+    """`GET` shows one app; `DELETE` forgets it (its previews disconnect)."""
+
+    @web.authenticated
+    @authorized
+    def get(self, app_id: str) -> None:
+        described = self.devserver.describe(app_id)
+        if described is None:
+            raise web.HTTPError(404, f"no app {app_id!r}")
+        self.finish(json.dumps(described))
+
+    @web.authenticated
+    @authorized
+    async def delete(self, app_id: str) -> None:
+        if not await self.devserver.unregister(app_id):
+            raise web.HTTPError(404, f"no app {app_id!r}")
+        self.set_status(204)
+        self.finish()
+
+
+def handlers() -> list[tuple[str, type[web.RequestHandler]]]:
     """Routes relative to the server's `base_url`."""
-    return [(url_path_join(ROUTE_PREFIX, "api/status"), StatusHandler)]
+    api = [
+        ("api/status", StatusHandler),
+        ("api/apps", AppsHandler),
+        (r"api/apps/(?P<app_id>[^/]+)", AppHandler),
+    ]
+    routes = [(url_path_join(ROUTE_PREFIX, path), handler) for path, handler in api]
+    return routes + preview_routes()

@@ -1,0 +1,118 @@
+"""The registry of apps: which folders may be previewed, under which id and capability token.
+
+An app is a folder strictly inside the Jupyter server's root directory. Its token is the only
+credential the sandboxed preview holds, so it is unguessable, compared in constant time, and
+kept for the life of the server process; registering the same folder again returns the same
+app, so every caller (the lab page, a kernel, a test) agrees on one URL.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import is_hidden_part
+
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_SLUG_LENGTH = 32
+
+
+class AppFolderError(ValueError):
+    """The folder cannot be an app; `status` is the HTTP status that says why."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class App:
+    id: str
+    """A short slug from the folder name, unique in this server."""
+    name: str
+    """The folder's name, for people."""
+    folder: Path
+    """Absolute and resolved."""
+    relative: str
+    """The folder relative to the server root, POSIX-style: what the Contents API calls it."""
+    token: str
+
+    def owns_token(self, token: str) -> bool:
+        return hmac.compare_digest(self.token.encode(), token.encode())
+
+
+class AppRegistry:
+    """Apps by id, in registration order. Not thread-safe: use it from the server's loop."""
+
+    def __init__(self, root_dir: Path) -> None:
+        self.root = root_dir.expanduser().resolve()
+        self._apps: dict[str, App] = {}
+
+    def register(self, path: str) -> tuple[App, bool]:
+        """The app for folder `path` (relative to the root), and whether it is new.
+
+        Raises `AppFolderError` (status 403) for a folder outside the root, and (400) for the
+        root itself, a hidden folder, a missing folder or a file.
+        """
+        folder = self._folder(path)
+        for app in self._apps.values():
+            if app.folder == folder:
+                return app, False
+        relative = folder.relative_to(self.root).as_posix()
+        app = App(
+            id=self._unique_slug(folder.name),
+            name=folder.name,
+            folder=folder,
+            relative=relative,
+            token=secrets.token_urlsafe(24),
+        )
+        self._apps[app.id] = app
+        return app, True
+
+    def get(self, app_id: str) -> App | None:
+        return self._apps.get(app_id)
+
+    def authorize(self, app_id: str, token: str) -> App | None:
+        """The app if `token` is its capability token; None for an unknown id or wrong token."""
+        app = self._apps.get(app_id)
+        return app if app is not None and app.owns_token(token) else None
+
+    def remove(self, app_id: str) -> App | None:
+        return self._apps.pop(app_id, None)
+
+    def __iter__(self) -> Iterator[App]:
+        return iter(list(self._apps.values()))
+
+    def __len__(self) -> int:
+        return len(self._apps)
+
+    def _folder(self, path: str) -> Path:
+        if not path.strip():
+            raise AppFolderError("give the app folder as a path relative to the server root")
+        folder = (self.root / path).resolve()
+        if not folder.is_relative_to(self.root):
+            raise AppFolderError(f"{path!r} is outside the server root", status=403)
+        if folder == self.root:
+            raise AppFolderError(
+                "the server root itself cannot be an app: its preview could read every file "
+                "under the root; use a folder inside it"
+            )
+        if any(is_hidden_part(part) for part in folder.relative_to(self.root).parts):
+            raise AppFolderError(f"{path!r} is a hidden folder")
+        if not folder.exists():
+            raise AppFolderError(f"{path!r} does not exist; create the folder first")
+        if not folder.is_dir():
+            raise AppFolderError(f"{path!r} is a file, not a folder")
+        return folder
+
+    def _unique_slug(self, name: str) -> str:
+        base = _SLUG_UNSAFE.sub("-", name.lower()).strip("-")[:_SLUG_LENGTH].strip("-") or "app"
+        slug, number = base, 1
+        while slug in self._apps:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug

@@ -1,0 +1,114 @@
+"""The dev server: registered apps, their sessions and watchers, the HMR hub, shared caches.
+
+The server extension owns one `DevServer`; handlers reach it through the web app's settings.
+Its methods run on the server's event loop (registering an app starts a watcher task there).
+
+    devserver = DevServer(root_dir, base_url, esbuild)
+    app, created = devserver.register("apps/counter")   # AppFolderError if not allowed
+    devserver.describe(app.id)   # {"id", "token", "preview_url", "status", ...}
+    await devserver.unregister(app.id)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..esbuild import EsbuildService
+from ..hmr import HmrHub
+from .apps import App, AppRegistry
+from .deps import DependencyBundler
+from .session import AppSession
+from .transform import ScriptTransformer
+from .urls import PreviewUrls, preview_prefix
+from .watcher import FolderWatcher
+
+
+class DevServer:
+    def __init__(
+        self,
+        root_dir: Path,
+        base_url: str,
+        esbuild: EsbuildService,
+        *,
+        watch_quiet_ms: int = 3,
+        watch_max_wait_ms: int = 100,
+    ) -> None:
+        self.registry = AppRegistry(root_dir)
+        self.base_url = base_url
+        self.hub = HmrHub()
+        self.transformer = ScriptTransformer(esbuild)
+        self.deps = DependencyBundler(esbuild)
+        self.sessions: dict[str, AppSession] = {}
+        self.watch_quiet_ms = watch_quiet_ms
+        self.watch_max_wait_ms = watch_max_wait_ms
+        self._watchers: dict[str, FolderWatcher] = {}
+        self.hub.on("fastpreview:invalidate", self._on_invalidate)
+
+    def register(self, path: str) -> tuple[App, bool]:
+        """The app for `path` (relative to the server root) and whether it is new; a new app
+        gets its session and starts being watched. Raises `AppFolderError`."""
+        app, created = self.registry.register(path)
+        if created:
+            urls = PreviewUrls(preview_prefix(self.base_url, app.id, app.token))
+            session = AppSession(app, urls, self.transformer, self.hub)
+            self.sessions[app.id] = session
+            self._watchers[app.id] = FolderWatcher(
+                app.folder, session.apply_changes, self.watch_quiet_ms, self.watch_max_wait_ms
+            )
+        return app, created
+
+    async def unregister(self, app_id: str) -> bool:
+        """Forget the app: stop watching it, disconnect its previews. False if unknown."""
+        if self.registry.remove(app_id) is None:
+            return False
+        self.sessions.pop(app_id, None)
+        self.hub.close_channel(app_id)
+        watcher = self._watchers.pop(app_id, None)
+        if watcher:
+            await watcher.stop()
+        return True
+
+    def authorize(self, app_id: str, token: str) -> AppSession | None:
+        """The app's session if `token` is its capability token."""
+        app = self.registry.authorize(app_id, token)
+        return self.sessions.get(app.id) if app else None
+
+    def describe(self, app_id: str) -> dict[str, Any] | None:
+        """What the apps API says about an app (it includes the token: Jupyter users only).
+
+        `preview_url` is a path from the server's origin, `preview_path` the same from its base
+        URL; `last_error` is the build error if there is one, else the last runtime error.
+        """
+        session = self.sessions.get(app_id)
+        if session is None:
+            return None
+        app, channel = session.app, session.channel
+        errors = [error for error in (channel.error, channel.runtime_error) if error]
+        return {
+            "id": app.id,
+            "name": app.name,
+            "folder": app.relative,
+            "token": app.token,
+            "preview_url": session.urls.prefix,
+            "preview_path": session.urls.prefix.removeprefix(self.base_url),
+            "ws_url": session.urls.websocket,
+            "status": "error" if errors else "ready",
+            "last_error": errors[0] if errors else None,
+            "errors": errors,
+            "sessions": len(channel.clients),
+            "build_hash": channel.build_hash,
+            "last_applied": channel.last_applied,
+        }
+
+    def describe_all(self) -> list[dict[str, Any]]:
+        return [self.describe(app.id) or {} for app in self.registry]
+
+    async def close(self) -> None:
+        for app in self.registry:
+            await self.unregister(app.id)
+
+    def _on_invalidate(self, app_id: str, data: Any) -> None:
+        session = self.sessions.get(app_id)
+        if session and isinstance(data, dict) and isinstance(data.get("path"), str):
+            session.invalidate(data["path"], str(data.get("message") or ""))

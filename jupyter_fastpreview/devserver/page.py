@@ -1,0 +1,101 @@
+"""The preview page: the app's `index.html` (as in Vite) or a generated one, plus our scripts.
+
+The scripts go first in `<head>` so they run before any app code: the page's globals, the
+storage shim (a sandboxed page throws on `localStorage`), the HMR client (overlay and error
+handlers in place before the app runs) and the refresh preamble (react-refresh must hook in
+before `react-dom` loads; module scripts run in document order).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import ModuleError
+from .urls import PreviewUrls
+
+ENTRY_MODULE = "/@fastpreview/entry.tsx"
+ENTRY_CANDIDATES = ("src/App.tsx", "src/App.jsx")
+
+_ENTRY_SOURCE = """\
+import { createRoot } from "react-dom/client";
+import App from "/src/App";
+
+createRoot(document.getElementById("root")!).render(<App />);
+"""
+_GENERATED_PAGE = """\
+<!doctype html>
+<html>
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>{title}</title>
+  </head>
+  <body>
+    <div id="root"></div>
+    <script type="module" src="{entry}"></script>
+  </body>
+</html>
+"""
+_ROOT_RELATIVE = re.compile(r"""(?P<attribute>\s(?:src|href)\s*=\s*)(?P<q>["'])/(?!/)""", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_HTML = re.compile(r"<html\b[^>]*>", re.I)
+_DOCTYPE = re.compile(r"<!doctype[^>]*>", re.I)
+
+
+def render_page(folder: Path, name: str, urls: PreviewUrls, page_globals: dict[str, Any]) -> str:
+    """The page HTML; `page_globals` becomes `window.__FASTPREVIEW__`."""
+    index = folder / "index.html"
+    if index.is_file():
+        page = rewrite_root_urls(index.read_text(errors="replace"), urls)
+    else:
+        page = _GENERATED_PAGE.format(
+            title=html.escape(name), entry=html.escape(urls.runtime("entry.tsx"))
+        )
+    return inject_first_in_head(page, head_scripts(urls, page_globals))
+
+
+def rewrite_root_urls(page: str, urls: PreviewUrls) -> str:
+    """`src="/x"` and `href="/x"` mean the app's root, which is `P`."""
+    prefix = urls.prefix
+    return _ROOT_RELATIVE.sub(lambda m: f"{m['attribute']}{m['q']}{prefix}", page)
+
+
+def head_scripts(urls: PreviewUrls, page_globals: dict[str, Any]) -> str:
+    data = _script_json(page_globals)
+    storage, client = (html.escape(urls.runtime(name)) for name in ("storage.js", "client.js"))
+    refresh = _script_json(urls.runtime("refresh.js"))
+    return (
+        f"<script>window.__FASTPREVIEW__ = {data};</script>\n"
+        f'<script type="module" src="{storage}"></script>\n'
+        f'<script type="module" src="{client}"></script>\n'
+        f'<script type="module">import {refresh};</script>\n'
+    )
+
+
+def _script_json(value: Any) -> str:
+    """JSON that cannot close the `<script>` element it is written into."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def inject_first_in_head(page: str, scripts: str) -> str:
+    for tag in (_HEAD, _HTML, _DOCTYPE):
+        match = tag.search(page)
+        if match:
+            head = scripts if tag is _HEAD else f"<head>{scripts}</head>"
+            return page[: match.end()] + head + page[match.end() :]
+    return scripts + page
+
+
+def entry_source(folder: Path) -> str:
+    """The generated entry: mount `src/App`'s default export into `#root`."""
+    if not any((folder / candidate).is_file() for candidate in ENTRY_CANDIDATES):
+        raise ModuleError(
+            "This app has no index.html and no src/App.tsx (or src/App.jsx) to mount: add a "
+            "src/App.tsx whose default export is the root component",
+            ENTRY_MODULE,
+        )
+    return _ENTRY_SOURCE
