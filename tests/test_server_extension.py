@@ -10,7 +10,7 @@ from jupyter_server.serverapp import ServerApp
 from tornado.httpclient import HTTPClientError
 
 import jupyter_fastpreview
-from jupyter_fastpreview.esbuild import get_service
+from jupyter_fastpreview.esbuild import EsbuildService, get_service
 from jupyter_fastpreview.server import extension
 from jupyter_fastpreview.server.extension import FastPreviewApp
 from jupyter_fastpreview.server.handlers import StatusHandler
@@ -84,6 +84,20 @@ async def test_status_reports_the_service_it_was_given(fake_esbuild: FakeEsbuild
         },
         "apps": [],
     }
+
+
+@pytest.fixture
+def missing_esbuild(monkeypatch: pytest.MonkeyPatch, tmp_path) -> EsbuildService:
+    service = EsbuildService(binary=str(tmp_path / "no-esbuild-here"))
+    monkeypatch.setattr(extension, "get_service", lambda: service)
+    return service
+
+
+async def test_status_says_why_esbuild_is_missing(missing_esbuild: EsbuildService, jp_fetch):
+    response = await jp_fetch(*STATUS)
+    esbuild = json.loads(response.body)["esbuild"]
+    assert esbuild["running"] is False
+    assert "no-esbuild-here does not exist" in esbuild["error"]
 
 
 @pytest.mark.parametrize("authorization", ["", "token not-the-token", "Bearer nope"])

@@ -4,6 +4,8 @@ capability-token routes of the previews (`devserver.handlers`)."""
 from __future__ import annotations
 
 import json
+import subprocess
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
@@ -13,6 +15,7 @@ from tornado import web
 from .. import __version__
 from ..devserver import AppFolderError, DevServer
 from ..devserver.handlers import DEVSERVER_SETTING, preview_routes
+from ..esbuild import EsbuildNotFound
 
 ROUTE_PREFIX = "fastpreview"
 AUTH_RESOURCE = "fastpreview"
@@ -33,18 +36,25 @@ class StatusHandler(FastPreviewAPIHandler):
     @web.authenticated
     @authorized
     def get(self) -> None:
-        esbuild = self.settings[ESBUILD_SETTING]
         status = {
             "version": __version__,
-            "esbuild": {
+            "esbuild": self._esbuild_status(),
+            "apps": self.devserver.describe_all(),
+        }
+        self.finish(json.dumps(status))
+
+    def _esbuild_status(self) -> dict[str, Any]:
+        """esbuild's state, or why it is missing: status is most needed when it is broken."""
+        esbuild = self.settings[ESBUILD_SETTING]
+        try:
+            return {
                 "version": esbuild.version,
                 "binary": esbuild.binary,
                 "running": esbuild.running,
                 "pid": esbuild.pid,
-            },
-            "apps": self.devserver.describe_all(),
-        }
-        self.finish(json.dumps(status))
+            }
+        except (EsbuildNotFound, OSError, subprocess.SubprocessError) as error:
+            return {"error": str(error), "running": False}
 
 
 class AppsHandler(FastPreviewAPIHandler):
