@@ -9,6 +9,8 @@ app, so every caller (the lab page, a kernel, a test) agrees on one URL.
 from __future__ import annotations
 
 import hmac
+import json
+import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -46,11 +48,18 @@ class App:
 
 
 class AppRegistry:
-    """Apps by id, in registration order. Not thread-safe: use it from the server's loop."""
+    """Apps by id, in registration order. Not thread-safe: use it from the server's loop.
 
-    def __init__(self, root_dir: Path) -> None:
+    With a `state_file`, apps and their tokens outlive a server restart, so an open preview
+    reconnects to the new server instead of being refused with a token it no longer knows.
+    The file holds capabilities, so only its owner may read it.
+    """
+
+    def __init__(self, root_dir: Path, state_file: Path | None = None) -> None:
         self.root = root_dir.expanduser().resolve()
+        self.state_file = state_file
         self._apps: dict[str, App] = {}
+        self._restore()
 
     def register(self, path: str) -> tuple[App, bool]:
         """The app for folder `path` (relative to the root), and whether it is new.
@@ -71,6 +80,7 @@ class AppRegistry:
             token=secrets.token_urlsafe(24),
         )
         self._apps[app.id] = app
+        self._save()
         return app, True
 
     def get(self, app_id: str) -> App | None:
@@ -82,7 +92,37 @@ class AppRegistry:
         return app if app is not None and app.owns_token(token) else None
 
     def remove(self, app_id: str) -> App | None:
-        return self._apps.pop(app_id, None)
+        app = self._apps.pop(app_id, None)
+        self._save()
+        return app
+
+    def _restore(self) -> None:
+        """Re-register the apps of the state file whose folders are still valid."""
+        if self.state_file is None or not self.state_file.is_file():
+            return
+        try:
+            saved = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return  # a damaged file only costs the previews a fresh registration
+        for entry in saved if isinstance(saved, list) else []:
+            try:
+                folder = self._folder(str(entry["folder"]))
+                app = App(entry["id"], folder.name, folder, entry["folder"], entry["token"])
+            except (AppFolderError, KeyError, TypeError):
+                continue
+            self._apps[app.id] = app
+
+    def _save(self) -> None:
+        if self.state_file is None:
+            return
+        entries = [
+            {"id": a.id, "folder": a.relative, "token": a.token} for a in self._apps.values()
+        ]
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.state_file.with_suffix(".tmp")
+        temp.touch(mode=0o600)
+        temp.write_text(json.dumps(entries))
+        os.replace(temp, self.state_file)
 
     def __iter__(self) -> Iterator[App]:
         return iter(list(self._apps.values()))

@@ -33,8 +33,9 @@ class DevServer:
         *,
         watch_quiet_ms: int = 3,
         watch_max_wait_ms: int = 100,
+        registry_file: Path | None = None,
     ) -> None:
-        self.registry = AppRegistry(root_dir)
+        self.registry = AppRegistry(root_dir, registry_file)
         self.base_url = base_url
         self.hub = HmrHub()
         self.transformer = ScriptTransformer(esbuild)
@@ -49,30 +50,33 @@ class DevServer:
         """The app for `path` (relative to the server root) and whether it is new; a new app
         gets its session and starts being watched. Raises `AppFolderError`."""
         app, created = self.registry.register(path)
-        if created:
+        self._session(app)
+        return app, created
+
+    def _session(self, app: App) -> AppSession:
+        """The app's session, started on first use: at registration, or for an app restored
+        from before a restart, at its first request (watchers need the running loop)."""
+        session = self.sessions.get(app.id)
+        if session is None:
             urls = PreviewUrls(preview_prefix(self.base_url, app.id, app.token))
             session = AppSession(app, urls, self.transformer, self.hub)
             self.sessions[app.id] = session
             self._watchers[app.id] = FolderWatcher(
                 app.folder, session.apply_changes, self.watch_quiet_ms, self.watch_max_wait_ms
             )
-        return app, created
+        return session
 
     async def unregister(self, app_id: str) -> bool:
         """Forget the app: stop watching it, disconnect its previews. False if unknown."""
         if self.registry.remove(app_id) is None:
             return False
-        self.sessions.pop(app_id, None)
-        self.hub.close_channel(app_id)
-        watcher = self._watchers.pop(app_id, None)
-        if watcher:
-            await watcher.stop()
+        await self._stop_session(app_id)
         return True
 
     def authorize(self, app_id: str, token: str) -> AppSession | None:
         """The app's session if `token` is its capability token."""
         app = self.registry.authorize(app_id, token)
-        return self.sessions.get(app.id) if app else None
+        return self._session(app) if app else None
 
     def describe(self, app_id: str) -> dict[str, Any] | None:
         """What the apps API says about an app (it includes the token: Jupyter users only).
@@ -80,9 +84,10 @@ class DevServer:
         `preview_url` is a path from the server's origin, `preview_path` the same from its base
         URL; `last_error` is the build error if there is one, else the last runtime error.
         """
-        session = self.sessions.get(app_id)
-        if session is None:
+        registered = self.registry.get(app_id)
+        if registered is None:
             return None
+        session = self._session(registered)
         app, channel = session.app, session.channel
         errors = [error for error in (channel.error, channel.runtime_error) if error]
         return {
@@ -105,8 +110,16 @@ class DevServer:
         return [self.describe(app.id) or {} for app in self.registry]
 
     async def close(self) -> None:
-        for app in self.registry:
-            await self.unregister(app.id)
+        """Stop watching and disconnect previews; the registry keeps the apps for a restart."""
+        for app_id in list(self.sessions):
+            await self._stop_session(app_id)
+
+    async def _stop_session(self, app_id: str) -> None:
+        if self.sessions.pop(app_id, None) is not None:
+            self.hub.close_channel(app_id)
+        watcher = self._watchers.pop(app_id, None)
+        if watcher:
+            await watcher.stop()
 
     def _on_invalidate(self, app_id: str, data: Any) -> None:
         session = self.sessions.get(app_id)

@@ -8,8 +8,10 @@ running loop), which is why nothing needs starting here.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Integer
 
@@ -46,6 +48,7 @@ class FastPreviewApp(ExtensionApp):
             self.esbuild,
             watch_quiet_ms=self.debounce_ms,
             watch_max_wait_ms=self.max_batch_ms,
+            registry_file=registry_file(Path(self.serverapp.root_dir)),
         )
         self.settings[ESBUILD_SETTING] = self.esbuild
         self.settings[DEVSERVER_SETTING] = self.devserver
@@ -58,3 +61,10 @@ class FastPreviewApp(ExtensionApp):
         """Stop watchers and esbuild with the server, so no thread or process outlives it."""
         await self.devserver.close()
         self.esbuild.close()
+
+
+def registry_file(root_dir: Path) -> Path:
+    """Where this server root's apps and tokens are kept across restarts (one file per root,
+    so two servers of one user never overwrite each other's apps)."""
+    digest = hashlib.sha1(str(root_dir.resolve()).encode()).hexdigest()[:12]
+    return Path(jupyter_runtime_dir()) / f"fastpreview-apps-{digest}.json"
