@@ -89,9 +89,10 @@ def _start_server(tmp: Path) -> Iterator[JupyterServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    """The server shared by the tests that never stop it."""
+    """The server shared by a module's tests that never stop it (gone with the module, so
+    it does not idle through the rest of the suite)."""
     yield from _start_server(tmp_path_factory.mktemp("jupyter"))
 
 
@@ -123,8 +124,11 @@ def make_app(
         shutil.rmtree(app.folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module, not per session: while Playwright's sync API is alive its
+    event loop is this thread's running loop, which the async pytest-jupyter tests that run
+    after the browser tests would pick up (and close) - so it must be stopped before them."""
     from playwright.sync_api import sync_playwright
 
     pw = sync_playwright().start()

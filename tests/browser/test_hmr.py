@@ -265,6 +265,8 @@ def test_server_restart_page_reconnects(
     page = preview.page
     expect(page.get_by_test_id("label")).to_have_text("label!")
     expect(page.locator(OVERLAY)).to_have_count(0)
+    # A new server process means a new serverId: the client reloads and says why.
+    assert any("server restarted" in line for line in preview.console), preview.console_text()
     # And the new connection carries updates.
     preview.set_marker()
     loads = preview.loads
