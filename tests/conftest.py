@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -10,8 +11,22 @@ from tornado.routing import Rule, RuleRouter
 from traitlets.config import Config
 
 from jupyter_fastpreview.esbuild import EsbuildService
+from jupyter_fastpreview.kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
+
+
+@pytest.fixture(autouse=True)
+def restore_link_vars() -> Iterator[None]:
+    """The extension writes its link for kernels into `os.environ`; no test may see another
+    test's server, and a test that expects no server sees none."""
+    names = (URL_VAR, TOKEN_VAR, ROOT_VAR, STORE_VAR)
+    saved = {name: os.environ.pop(name, None) for name in names}
+    yield
+    for name, value in saved.items():
+        os.environ.pop(name, None)
+        if value is not None:
+            os.environ[name] = value
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ Its methods run on the server's event loop (registering an app starts a watcher 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from ..esbuild import EsbuildService
 from ..hmr import HmrHub
 from .apps import App, AppRegistry
 from .deps import DependencyBundler
+from .observer import AppObserver
 from .session import AppSession
 from .transform import ScriptTransformer
 from .urls import PreviewUrls, preview_prefix
-from .watcher import FolderWatcher
+from .watcher import Batch, FolderWatcher
 
 
 class DevServer:
@@ -34,6 +36,7 @@ class DevServer:
         watch_quiet_ms: int = 3,
         watch_max_wait_ms: int = 100,
         registry_file: Path | None = None,
+        observer: AppObserver | None = None,
     ) -> None:
         self.registry = AppRegistry(root_dir, registry_file)
         self.base_url = base_url
@@ -43,6 +46,7 @@ class DevServer:
         self.sessions: dict[str, AppSession] = {}
         self.watch_quiet_ms = watch_quiet_ms
         self.watch_max_wait_ms = watch_max_wait_ms
+        self.observer = observer
         self._watchers: dict[str, FolderWatcher] = {}
         self.hub.on("fastpreview:invalidate", self._on_invalidate)
 
@@ -62,9 +66,23 @@ class DevServer:
             session = AppSession(app, urls, self.transformer, self.hub)
             self.sessions[app.id] = session
             self._watchers[app.id] = FolderWatcher(
-                app.folder, session.apply_changes, self.watch_quiet_ms, self.watch_max_wait_ms
+                app.folder, self._applier(session), self.watch_quiet_ms, self.watch_max_wait_ms
             )
+            if self.observer:
+                self.observer.registered(app)
         return session
+
+    def _applier(self, session: AppSession) -> Batch:
+        """Apply a batch of changes to the session, then tell the observer how it went."""
+
+        async def apply(paths: set[Path]) -> None:
+            started = time.perf_counter()
+            await session.apply_changes(paths)
+            if self.observer:
+                ms = (time.perf_counter() - started) * 1000
+                self.observer.applied(session.app, ms, session.channel.error)
+
+        return apply
 
     async def unregister(self, app_id: str) -> bool:
         """Forget the app: stop watching it, disconnect its previews. False if unknown."""

@@ -5,7 +5,8 @@ event (`max_wait_ms` caps how long a steady stream is held back), so a single sa
 within one to two quiet periods: kept small, because it adds directly to HMR latency. When
 what arrives touches more than one file, a burst is under way (an assistant writing a dozen
 files), so the batch is held until `BURST_QUIET_MS` pass without a change: one burst, one
-update, even if the writer pauses a few milliseconds mid-burst. Each folder gets its own thread
+update, even if the writer pauses a few milliseconds mid-burst; a kernel's explicit batch (its
+marker file, see `batches`) is held until the marker goes. Each folder gets its own thread
 blocked in that watcher; batches reach the event loop through a queue, and batches that pile up
 while one is being handled are merged.
 
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from watchfiles._rust_notify import RustNotify
 
+from .batches import seconds_until_stale
 from .paths import is_ignored_part, is_watched
 
 Batch = Callable[[set[Path]], Awaitable[None]]
@@ -111,17 +113,30 @@ class FolderWatcher:
         }
 
     async def _consume(self) -> None:
+        held: set[Path] = set()
         while True:
-            batch = await self._queue.get()
+            batch = await self._next_batch(held)
             while not self._queue.empty():
                 batch |= self._queue.get_nowait()
-            relevant = {path for path in batch if is_watched(self.folder, path)}
-            if not relevant:
-                continue
+            held |= {path for path in batch if is_watched(self.folder, path)}
+            if not held or seconds_until_stale(self.folder) is not None:
+                continue  # the marker's removal is a change too: it releases what is held
+            relevant, held = held, set()
             try:
                 await self.on_batch(relevant)
             except Exception:  # a failed batch must not stop the watching
                 log.exception("handling changes in %s failed", self.folder)
+
+    async def _next_batch(self, held: set[Path]) -> set[Path]:
+        """The next changes; while changes are held for a batch, at the latest when its marker
+        turns stale (an empty batch then releases them)."""
+        wait = seconds_until_stale(self.folder) if held else None
+        if wait is None:
+            return await self._queue.get()
+        try:
+            return await asyncio.wait_for(self._queue.get(), wait)
+        except TimeoutError:
+            return set()
 
 
 def watched_directories(folder: Path) -> list[Path]:

@@ -1,0 +1,170 @@
+"""`App`: what a notebook user touches. Files go straight to disk; the server sees them there.
+
+app = App("hello", template="react-ts")
+app.preview()                      # the running app in this cell
+app.write("src/App.tsx", source)   # hot-updated in the preview
+with app.batch():                  # many files, one update
+    ...
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..bundle import BundleError, ProductionBuild, build_production
+from ..store import Store
+from .files import AppFiles
+from .link import STORE_VAR, ServerLink
+from .templates import TEMPLATES
+
+
+class App:
+    def __init__(
+        self,
+        path_or_name: str | Path,
+        template: str | None = "react-ts",
+        *,
+        link: ServerLink | None = None,
+    ) -> None:
+        """Open the app in a folder, creating it (and seeding `template`) if it has no files.
+
+        A bare name (`"hello"`) is a folder of that name in the current directory, which in a
+        notebook is the notebook's own folder.
+        """
+        folder = Path(path_or_name).expanduser()
+        if template is not None and template not in TEMPLATES:
+            raise ValueError(f"unknown template {template!r}; choose one of {sorted(TEMPLATES)}")
+        self._files = AppFiles(folder)
+        self._link = link
+        self._server_app: dict[str, Any] | None = None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if template is not None and not self._files.list():
+            self._files.write_many(TEMPLATES[template])
+
+    @classmethod
+    def open(cls, path_or_name: str | Path, *, link: ServerLink | None = None) -> App:
+        """An existing app; unlike `App(...)`, never creates a folder."""
+        folder = Path(path_or_name).expanduser()
+        if not folder.is_dir():
+            raise FileNotFoundError(f"no app folder at {folder.resolve()}")
+        return cls(folder, template=None, link=link)
+
+    @property
+    def folder(self) -> Path:
+        return self._files.folder
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+    def __repr__(self) -> str:
+        return f"App({str(self.folder)!r})"
+
+    # files
+
+    def write(self, path: str, source: str | bytes) -> None:
+        """Write one file (atomically); raises before writing if the path or content is refused."""
+        self._files.write(path, source)
+
+    def write_files(self, files: Mapping[str, str | bytes | None]) -> None:
+        """Write many files as one update (None deletes a file); all are checked first."""
+        self._files.write_many(files)
+
+    @contextmanager
+    def batch(self) -> Iterator[App]:
+        """Writes and deletes inside the block reach the preview as one update."""
+        with self._files.batch():
+            yield self
+
+    def read(self, path: str) -> str:
+        return self._files.read(path)
+
+    def delete(self, path: str) -> None:
+        self._files.delete(path)
+
+    def files(self) -> list[str]:
+        return self._files.list()
+
+    # the server's view
+
+    @property
+    def link(self) -> ServerLink:
+        if self._link is None:
+            self._link = ServerLink.from_environment()
+        return self._link
+
+    def _register(self) -> dict[str, Any]:
+        if self._server_app is None:
+            relative = self.link.relative_to_root(self.folder)
+            self._server_app = self.link.request("POST", "api/apps", {"path": relative})
+        return self._server_app
+
+    def _server_state(self) -> dict[str, Any]:
+        app_id = self._register()["id"]
+        state: dict[str, Any] = self.link.request("GET", f"api/apps/{app_id}")
+        return state
+
+    @property
+    def url(self) -> str:
+        """The preview's address (it carries the app's capability token: share with care)."""
+        return self.link.url + self._register()["preview_path"]
+
+    @property
+    def id(self) -> str:
+        """The dev server's id for this app (registering it on first use)."""
+        return str(self._register()["id"])
+
+    @property
+    def status(self) -> str:
+        """`ready` or `error` (see `errors`), as the dev server last saw it."""
+        return str(self._server_state()["status"])
+
+    def wait_for_status(self, status: str, timeout: float = 5.0) -> None:
+        """Return once the dev server reports `status`: it sees a write a few milliseconds
+        after it lands, so a notebook checks the outcome of an edit with this, not a sleep."""
+        deadline = time.monotonic() + timeout
+        while (current := self.status) != status:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"{self.name} is still {current!r} after {timeout}s: {self.errors}"
+                )
+            time.sleep(0.02)
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        """The app's current build and runtime errors, with file, line and column."""
+        return list(self._server_state().get("errors", []))
+
+    def build(self) -> ProductionBuild:
+        """A production bundle of the app (minified, content-hashed names), built right here
+        and recorded in the state store; raises `BundleError` if the app does not build."""
+        store = Store(os.environ.get(STORE_VAR) or None)
+        try:
+            record = store.ensure_app(self.name, self.folder)
+            try:
+                result = build_production(self.folder)
+            except BundleError as error:
+                store.record_build(record.id, "production", 0, ok=False, errors=[str(error)])
+                raise
+            store.record_build(record.id, "production", result.ms, ok=True, sizes=result.sizes)
+            return result
+        finally:
+            store.close()
+
+    def preview(self, height: int = 420) -> Any:
+        """The running app in a notebook cell, hot-updated on every edit."""
+        from ..widget import PreviewWidget
+
+        registered = self._register()
+        return PreviewWidget(app_name=self.name, src=registered["preview_path"], height=height)
+
+
+def list_apps(link: ServerLink | None = None) -> list[dict[str, Any]]:
+    """The apps the Jupyter server knows, with their status."""
+    apps: list[dict[str, Any]] = (link or ServerLink.from_environment()).request("GET", "api/apps")
+    return apps

@@ -1,0 +1,53 @@
+"""Starter apps that `App(name, template=...)` seeds a new folder with."""
+
+from __future__ import annotations
+
+REACT_TS: dict[str, str] = {
+    "src/App.tsx": """import { useState } from "react";
+import Counter from "./components/Counter";
+import "./App.css";
+
+export default function App() {
+  const [name, setName] = useState("notebook");
+  return (
+    <main className="app">
+      <h1>Hello, {name}!</h1>
+      <input value={name} onChange={(event) => setName(event.target.value)} />
+      <Counter label="Clicks" />
+    </main>
+  );
+}
+""",
+    "src/components/Counter.tsx": """import { useState } from "react";
+
+export default function Counter({ label }: { label: string }) {
+  const [count, setCount] = useState(0);
+  return (
+    <button className="counter" onClick={() => setCount(count + 1)}>
+      {label}: {count}
+    </button>
+  );
+}
+""",
+    "src/App.css": """.app {
+  font-family: system-ui, sans-serif;
+  padding: 1rem;
+}
+.counter {
+  margin-top: 0.5rem;
+}
+""",
+    "tsconfig.json": """{
+  "compilerOptions": {
+    "target": "ES2022",
+    "module": "ESNext",
+    "moduleResolution": "Bundler",
+    "jsx": "react-jsx",
+    "strict": true
+  },
+  "include": ["src"]
+}
+""",
+}
+
+TEMPLATES: dict[str, dict[str, str]] = {"react-ts": REACT_TS}

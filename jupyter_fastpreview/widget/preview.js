@@ -1,0 +1,132 @@
+// The preview widget's browser side: a toolbar and the sandboxed preview iframe.
+// The preview runs untrusted code, so the iframe has no allow-same-origin: it gets an opaque
+// origin and can reach neither this page, its cookies, nor the Jupyter API. It reports its
+// HMR status to us with postMessage, which we accept only from that iframe's window.
+
+const SANDBOX = "allow-scripts allow-forms allow-modals allow-popups allow-downloads";
+
+function jupyterBaseUrl() {
+  const config = document.getElementById("jupyter-config-data");
+  if (!config) return null;
+  try {
+    return JSON.parse(config.textContent).baseUrl || "/";
+  } catch {
+    return null;
+  }
+}
+
+function button(label, title, onClick) {
+  const element = document.createElement("button");
+  element.textContent = label;
+  element.title = title;
+  element.addEventListener("click", onClick);
+  return element;
+}
+
+function render({ model, el }) {
+  const root = document.createElement("div");
+  root.className = "fastpreview";
+  const toolbar = document.createElement("div");
+  toolbar.className = "fastpreview-toolbar";
+  const dot = document.createElement("span");
+  dot.className = "fastpreview-dot";
+  const name = document.createElement("span");
+  name.className = "fastpreview-name";
+  const state = document.createElement("span");
+  const latency = document.createElement("span");
+  const spacer = document.createElement("span");
+  spacer.className = "fastpreview-spacer";
+  const iframe = document.createElement("iframe");
+  iframe.setAttribute("sandbox", SANDBOX);
+  iframe.setAttribute("title", "fastpreview");
+  // A Jupyter URL may still carry ?token=; the preview must never see it as its referrer.
+  iframe.referrerPolicy = "no-referrer";
+
+  const baseUrl = jupyterBaseUrl();
+  const previewUrl = () => (baseUrl === null ? null : baseUrl + model.get("src"));
+
+  const editToggle = button("Edit", "Toggle the visual edit mode", () => {
+    model.set("edit_mode", !model.get("edit_mode"));
+    model.save_changes();
+  });
+  const reload = () => {
+    const url = previewUrl();
+    if (url) iframe.src = url;
+  };
+  toolbar.append(
+    dot,
+    name,
+    state,
+    latency,
+    spacer,
+    editToggle,
+    button("⟳", "Reload the preview", reload),
+    button("↗", "Open the preview in a new browser tab", () => {
+      const url = previewUrl();
+      if (url) window.open(url, "_blank", "noopener");
+    }),
+  );
+
+  const setStatus = (status, detail) => {
+    dot.dataset.status = status;
+    state.textContent = detail ? `${status}: ${detail}` : status;
+    if (model.get("status") !== status) {
+      model.set("status", status);
+      model.save_changes();
+    }
+  };
+
+  const show = () => {
+    name.textContent = model.get("app_name");
+    iframe.style.height = `${model.get("height")}px`;
+    editToggle.setAttribute("aria-pressed", String(model.get("edit_mode")));
+    const url = previewUrl();
+    if (url && iframe.getAttribute("src") !== url) iframe.src = url;
+  };
+
+  const onMessage = (event) => {
+    if (event.source !== iframe.contentWindow || typeof event.data !== "object") return;
+    const { type } = event.data ?? {};
+    if (type === "fastpreview:status") {
+      setStatus(event.data.status);
+    } else if (type === "fastpreview:applied") {
+      setStatus("connected");
+      if (typeof event.data.latencyMs === "number") {
+        latency.textContent = `${event.data.latencyMs.toFixed(0)} ms`;
+        model.set("latency_ms", event.data.latencyMs);
+        model.save_changes();
+      }
+    } else if (type === "fastpreview:error") {
+      setStatus("error", event.data.message?.split("\n")[0]);
+      model.set("last_error", String(event.data.message ?? ""));
+      model.save_changes();
+    }
+  };
+
+  root.append(toolbar);
+  if (baseUrl === null) {
+    const message = document.createElement("div");
+    message.className = "fastpreview-message";
+    message.textContent =
+      "This preview needs a running Jupyter server with the jupyter_fastpreview extension " +
+      "(JupyterLab or Notebook 7). It cannot be shown in a static export.";
+    root.append(message);
+    setStatus("no-server");
+  } else {
+    root.append(iframe);
+    window.addEventListener("message", onMessage);
+    setStatus("connecting");
+  }
+  el.append(root);
+  show();
+  model.on("change:src", show);
+  model.on("change:height", show);
+  model.on("change:app_name", show);
+  model.on("change:edit_mode", show);
+  model.on("msg:custom", (message) => {
+    if (message?.type === "reload") reload();
+  });
+  return () => window.removeEventListener("message", onMessage);
+}
+
+export default { render };
