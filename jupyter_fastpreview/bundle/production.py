@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import generated_app
 from ..esbuild import (
     EsbuildError,
     EsbuildService,
@@ -32,26 +33,6 @@ from ..esbuild import (
 VENDOR = Path(__file__).parents[1] / "vendor" / "production"
 ASSET_NAMES = "assets/[name]-[hash]"
 GENERATED_ENTRY = "fastpreview:entry"
-_ENTRY_SOURCE = """\
-import { createRoot } from "react-dom/client";
-import App from "./src/App";
-
-createRoot(document.getElementById("root")!).render(<App />);
-"""
-_GENERATED_PAGE = """\
-<!doctype html>
-<html>
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>{title}</title>
-  </head>
-  <body>
-    <div id="root"></div>
-    <script type="module" src="/main.tsx"></script>
-  </body>
-</html>
-"""
 _MODULE_SCRIPT = re.compile(
     r"""<script\b(?=[^>]*\btype=["']module["'])[^>]*\bsrc=["'](?P<src>[^"']+)["'][^>]*>\s*</script>""",
     re.IGNORECASE,
@@ -139,7 +120,9 @@ def _generated_entry(folder: Path) -> Plugin:
 
     @plugin.on_load(filter=".*", namespace="fastpreview")
     def load(args: OnLoadArgs) -> OnLoadResult:
-        return OnLoadResult(contents=_ENTRY_SOURCE, loader="tsx", resolve_dir=str(folder))
+        return OnLoadResult(
+            contents=generated_app.entry_source("./src/App"), loader="tsx", resolve_dir=str(folder)
+        )
 
     return plugin
 
@@ -156,9 +139,9 @@ def _page_and_entry(folder: Path) -> tuple[str, str]:
         if not entry.is_file():
             raise BundleError(f"{index} loads {script['src']}, which does not exist")
         return page, "./" + entry.relative_to(folder).as_posix()
-    if not any((folder / name).is_file() for name in ("src/App.tsx", "src/App.jsx")):
+    if not generated_app.has_root_component(folder):
         raise BundleError(f"{folder} has no index.html and no src/App.tsx to build")
-    return _GENERATED_PAGE.format(title=html.escape(folder.name)), GENERATED_ENTRY
+    return generated_app.page(folder.name, "/main.tsx"), GENERATED_ENTRY
 
 
 def _linked_page(page: str, metafile: dict, folder: Path) -> str:

@@ -14,32 +14,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .. import generated_app
 from .errors import ModuleError
 from .urls import PreviewUrls
 
 ENTRY_MODULE = "/@fastpreview/entry.tsx"
-ENTRY_CANDIDATES = ("src/App.tsx", "src/App.jsx")
-
-_ENTRY_SOURCE = """\
-import { createRoot } from "react-dom/client";
-import App from "/src/App";
-
-createRoot(document.getElementById("root")!).render(<App />);
-"""
-_GENERATED_PAGE = """\
-<!doctype html>
-<html>
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>{title}</title>
-  </head>
-  <body>
-    <div id="root"></div>
-    <script type="module" src="{entry}"></script>
-  </body>
-</html>
-"""
 _ROOT_RELATIVE = re.compile(r"""(?P<attribute>\s(?:src|href)\s*=\s*)(?P<q>["'])/(?!/)""", re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _HTML = re.compile(r"<html\b[^>]*>", re.I)
@@ -52,9 +31,7 @@ def render_page(folder: Path, name: str, urls: PreviewUrls, page_globals: dict[s
     if index.is_file():
         page = rewrite_root_urls(index.read_text(errors="replace"), urls)
     else:
-        page = _GENERATED_PAGE.format(
-            title=html.escape(name), entry=html.escape(urls.runtime("entry.tsx"))
-        )
+        page = generated_app.page(name, urls.runtime("entry.tsx"))
     return inject_first_in_head(page, head_scripts(urls, page_globals))
 
 
@@ -92,10 +69,10 @@ def inject_first_in_head(page: str, scripts: str) -> str:
 
 def entry_source(folder: Path) -> str:
     """The generated entry: mount `src/App`'s default export into `#root`."""
-    if not any((folder / candidate).is_file() for candidate in ENTRY_CANDIDATES):
+    if not generated_app.has_root_component(folder):
         raise ModuleError(
             "This app has no index.html and no src/App.tsx (or src/App.jsx) to mount: add a "
             "src/App.tsx whose default export is the root component",
             ENTRY_MODULE,
         )
-    return _ENTRY_SOURCE
+    return generated_app.entry_source("/src/App")
