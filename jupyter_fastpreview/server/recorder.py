@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..devserver.apps import App
@@ -14,6 +15,7 @@ class StoreRecorder:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._status: dict[int, str] = {}
+        self._record_ids: dict[Path, int] = {}
 
     def registered(self, app: App) -> None:
         self._record_id(app)
@@ -28,7 +30,11 @@ class StoreRecorder:
             self._status[record_id] = status
 
     def _record_id(self, app: App) -> int:
-        return self.store.ensure_app(app.name, app.folder.resolve()).id
+        """The app's row, looked up once: every HMR update passes here, on the event loop."""
+        folder = app.folder.resolve()
+        if folder not in self._record_ids:
+            self._record_ids[folder] = self.store.ensure_app(app.name, folder).id
+        return self._record_ids[folder]
 
 
 def error_message(error: dict[str, Any] | None) -> str | None:
