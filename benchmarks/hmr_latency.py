@@ -8,6 +8,8 @@ of 50 and 500 components (`jupyter_fastpreview.benchmark.generate`: an index.htm
     MutationObserver installed before any page script). The first load after registering the
     app has empty server caches ("cold"); later loads in fresh browser contexts ("warm server")
     show what the transform cache buys.
+  * the browser's floor: the same graph of trivial modules from a static Node server
+    (`esm_floor.mjs`), loaded the same way: no dev server can start faster than this.
   * HMR latency, for each of N edits of one leaf component:
         (wall clock when the DOM shows the new text: `performance.timeOrigin + performance.now()`
          in a MutationObserver callback)
@@ -30,7 +32,9 @@ import json
 import math
 import os
 import platform
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -140,14 +144,14 @@ class Deadline:
         return int(min(cap_ms, left))
 
 
-def measure_load(browser: Any, app: App, leaves: int, wait_ms: int, deadline: Deadline) -> dict:
+def measure_load(browser: Any, url: str, leaves: int, wait_ms: int, deadline: Deadline) -> dict:
     """One page load in a fresh browser context (empty HTTP cache)."""
     context = browser.new_context()
     try:
         context.add_init_script(INIT_SCRIPT)
         context.add_init_script(BENCH_SCRIPT)
         page = context.new_page()
-        page.goto(f"{app.preview_url}#leaves={leaves}", timeout=deadline.left_ms(wait_ms))
+        page.goto(f"{url}#leaves={leaves}", timeout=deadline.left_ms(wait_ms))
         page.wait_for_function(
             "() => window.__fp_bench && window.__fp_bench.allLeavesAt !== null",
             timeout=deadline.left_ms(wait_ms),
@@ -260,6 +264,27 @@ def measure_hmr(
     return result
 
 
+def measure_floor(browser: Any, components: int, args: Any, deadline: Deadline) -> list[float]:
+    """Loads of the same module graph with trivial modules from a static Node server: what the
+    browser alone costs, so a cold start can be read against what no dev server can beat."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = ["node", str(ROOT / "benchmarks" / "esm_floor.mjs"), str(components), str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "listening"
+        url = f"http://127.0.0.1:{port}/"
+        loads = [
+            measure_load(browser, url, components, args.wait_ms, deadline)
+            for _ in range(max(1, args.warm_loads))
+        ]
+        return [load["all_leaves_ms"] for load in loads]
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def run_size(browser: Any, server: JupyterServer, components: int, args: Any) -> dict[str, Any]:
     deadline = Deadline(args.max_seconds)
     app = App(server, f"bench-{components}")
@@ -267,11 +292,12 @@ def run_size(browser: Any, server: JupyterServer, components: int, args: Any) ->
     app.register()
     out: dict[str, Any] = {"components": components}
     try:
-        out["cold"] = measure_load(browser, app, components, args.wait_ms, deadline)
+        out["cold"] = measure_load(browser, app.preview_url, components, args.wait_ms, deadline)
         out["warm"] = [
-            measure_load(browser, app, components, args.wait_ms, deadline)
+            measure_load(browser, app.preview_url, components, args.wait_ms, deadline)
             for _ in range(args.warm_loads)
         ]
+        out["floor"] = measure_floor(browser, components, args, deadline)
         out["hmr"] = measure_hmr(browser, app, components, args.edits, args.wait_ms, deadline)
     except Exception as error:  # report what was measured so far
         out["error"] = f"{type(error).__name__}: {str(error)[:500]}"
@@ -321,6 +347,12 @@ def report(results: list[dict[str, Any]]) -> None:
             print(
                 f"  warm server, fresh browser cache: median {statistics.median(warm):.0f} ms "
                 f"(runs: {', '.join(f'{w:.0f}' for w in warm)})"
+            )
+        floor = res.get("floor")
+        if floor:
+            print(
+                f"  browser floor (same graph, trivial modules, static Node server): median "
+                f"{statistics.median(floor):.0f} ms (runs: {', '.join(f'{f:.0f}' for f in floor)})"
             )
         lat = res.get("latency")
         if lat:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,9 @@ class AppSession:
         self._handled: dict[str, str] = {}
         """Content hash of each module as the last batch of changes handled it."""
         self._last_timestamp = 0
+        self._resolved: dict[tuple[str, str, str], Resolved] = {}
+        """(specifier, importer's folder and extension) -> what it named, until a file changes:
+        a page load resolves the same imports hundreds of times, each probing the disk."""
         self.channel = hub.open_channel(
             app.id, hashlib.sha1(f"{hub.server_id}:{app.id}".encode()).hexdigest()[:16]
         )
@@ -131,10 +135,18 @@ class AppSession:
         resolved = {}
         for specifier in (*script.imports, *script.accepted):
             try:
-                resolved[specifier] = resolve(specifier.value, module, self.folder)
+                resolved[specifier] = self._resolve(specifier.value, module)
             except ResolveError as error:
                 raise _unresolved(error, specifier, module, source) from error
         return script, resolved
+
+    def _resolve(self, specifier: str, module: str) -> Resolved:
+        folder, extension = posixpath.split(module)[0], posixpath.splitext(module)[1]
+        key = (specifier, folder, extension)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = resolve(specifier, module, self.folder)
+        return found
 
     def _loaded(
         self, module: str, script: TransformedScript, resolved: dict[Specifier, Resolved]
@@ -167,6 +179,7 @@ class AppSession:
     async def apply_changes(self, paths: set[Path]) -> None:
         """Bring open previews up to date with a batch of changed files."""
         changed = {module_id(self.folder, path) for path in paths}
+        self._resolved.clear()  # a file added, moved or deleted may change what names what
         timestamp = self._next_timestamp()
         if INDEX_HTML in changed:
             self._full_reload("index.html changed", INDEX_HTML)
