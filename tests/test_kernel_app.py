@@ -153,6 +153,35 @@ async def test_an_error_shows_in_status_and_clears_when_fixed(make_app) -> None:
         await in_thread(lambda: app.wait_for_status("error", timeout=0.1))
 
 
+async def test_with_no_preview_open_an_error_is_found_and_cleared(make_app) -> None:
+    app = make_app()
+    assert await in_thread(lambda: app.status) == "ready"
+    app.write("src/App.tsx", BROKEN)
+    (error,) = await in_thread(lambda: app.errors)  # at once: no waiting for the watcher
+    assert (error["file"], error["line"]) == ("/src/App.tsx", 3)
+    app.write("src/App.tsx", 'import Missing from "./Missing";\nexport default Missing;\n')
+    (error,) = await in_thread(lambda: app.errors)
+    assert 'Failed to resolve import "./Missing"' in error["message"]
+    app.write("src/Missing.tsx", FIXED)
+    assert await in_thread(lambda: app.status) == "ready"
+    # The watcher, too, keeps the server's view current for the store and the lab UI.
+    for _ in range(500):
+        described = await in_thread(lambda: app.link.request("GET", f"api/apps/{app.id}"))
+        if described["status"] == "ready":
+            break
+        await asyncio.sleep(0.01)
+    assert (described["status"], described["errors"]) == ("ready", [])
+
+
+async def test_an_app_broken_before_it_is_registered_shows_its_error(make_app) -> None:
+    app = make_app(template=None)
+    app.write("src/App.tsx", 'import confetti from "canvas-confetti";\nexport default confetti;\n')
+    assert await in_thread(lambda: app.status) == "error"
+    (error,) = await in_thread(lambda: app.errors)
+    assert 'Cannot find package "canvas-confetti"' in error["message"]
+    assert (error["file"], error["line"]) == ("/src/App.tsx", 1)
+
+
 async def test_list_apps(make_app, link: ServerLink) -> None:
     app = make_app()
     await in_thread(lambda: app.id)

@@ -43,10 +43,12 @@ async def app_record(store: Store, folder: Path, status: str) -> AppRecord:
     raise AssertionError(f"{folder} never became {status}: {store.app_for_folder(folder)}")
 
 
-async def test_registering_an_app_records_it(make_preview, store: Store) -> None:
+async def test_registering_an_app_records_it_and_its_check(make_preview, store: Store) -> None:
     preview = await make_preview()
-    record = await app_record(store, preview.folder, "created")
+    record = await app_record(store, preview.folder, "ready")
     assert (record.name, record.last_error) == ("demo", None)
+    [check] = store.builds(record.id)
+    assert (check.kind, check.ok) == ("check", True)
 
 
 async def test_an_error_and_its_fix_are_status_moves(make_preview, store: Store) -> None:
@@ -65,7 +67,11 @@ async def test_an_error_and_its_fix_are_status_moves(make_preview, store: Store)
     fixed = await app_record(store, preview.folder, "ready")
     assert fixed.last_error is None
     builds = store.builds(fixed.id)
-    assert sorted((b.kind, b.ok) for b in builds) == [("dev", False), ("dev", True)]
+    assert sorted((b.kind, b.ok) for b in builds) == [
+        ("check", True),
+        ("dev", False),
+        ("dev", True),
+    ]
     failed = next(b for b in builds if not b.ok)
     assert failed.errors[0]["file"] == "/src/Label.tsx"
     assert all(b.ms > 0 for b in builds)

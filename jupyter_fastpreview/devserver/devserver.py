@@ -11,7 +11,10 @@ Its methods run on the server's event loop (registering an app starts a watcher 
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,8 @@ class DevServer:
         self.watch_max_wait_ms = watch_max_wait_ms
         self.observer = observer
         self._watchers: dict[str, FolderWatcher] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._builds_in_flight: dict[str, int] = {}
         self.hub.on("fastpreview:invalidate", self._on_invalidate)
 
     def register(self, path: str) -> tuple[App, bool]:
@@ -70,17 +75,45 @@ class DevServer:
             )
             if self.observer:
                 self.observer.registered(app)
+            self._in_background(self._first_check(session))
         return session
+
+    async def _first_check(self, session: AppSession) -> None:
+        """Check a newly watched app, so its status is known before any preview opens."""
+        started = time.perf_counter()
+        with self._building(session):
+            await session.check_without_preview()
+        self._observe(session, "check", started)
+
+    @contextmanager
+    def _building(self, session: AppSession) -> Iterator[None]:
+        """Say `building` while a batch or a check runs: its outcome is not known yet."""
+        app_id = session.app.id
+        self._builds_in_flight[app_id] = self._builds_in_flight.get(app_id, 0) + 1
+        try:
+            yield
+        finally:
+            self._builds_in_flight[app_id] -= 1
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _observe(self, session: AppSession, kind: str, started: float) -> None:
+        if self.observer:
+            ms = (time.perf_counter() - started) * 1000
+            self.observer.applied(session.app, kind, ms, session.channel.error)
 
     def _applier(self, session: AppSession) -> Batch:
         """Apply a batch of changes to the session, then tell the observer how it went."""
 
         async def apply(paths: set[Path]) -> None:
             started = time.perf_counter()
-            await session.apply_changes(paths)
-            if self.observer:
-                ms = (time.perf_counter() - started) * 1000
-                self.observer.applied(session.app, ms, session.channel.error)
+            previewed = session.previewed
+            with self._building(session):
+                await session.apply_changes(paths)
+            self._observe(session, "dev" if previewed else "check", started)
 
         return apply
 
@@ -116,7 +149,7 @@ class DevServer:
             "preview_url": session.urls.prefix,
             "preview_path": session.urls.prefix.removeprefix(self.base_url),
             "ws_url": session.urls.websocket,
-            "status": "error" if errors else "ready",
+            "status": self._status(app.id, errors),
             "last_error": errors[0] if errors else None,
             "errors": errors,
             "sessions": len(channel.clients),
@@ -124,11 +157,37 @@ class DevServer:
             "last_applied": channel.last_applied,
         }
 
+    async def check(self, app_id: str) -> dict[str, Any] | None:
+        """`describe`, with the build error found by checking the files on disk right now:
+        a notebook asks just after writing, possibly before the watcher has seen the write."""
+        registered = self.registry.get(app_id)
+        if registered is None:
+            return None
+        session = self._session(registered)
+        error = await session.check()
+        if not session.previewed:
+            session.show_check(error)
+        runtime = session.channel.runtime_error
+        errors = [found for found in (error and error.to_wire(), runtime) if found]
+        return {
+            **(self.describe(app_id) or {}),
+            "status": "error" if errors else "ready",
+            "errors": errors,
+            "last_error": errors[0] if errors else None,
+        }
+
+    def _status(self, app_id: str, errors: list[dict[str, Any]]) -> str:
+        if self._builds_in_flight.get(app_id):
+            return "building"
+        return "error" if errors else "ready"
+
     def describe_all(self) -> list[dict[str, Any]]:
         return [self.describe(app.id) or {} for app in self.registry]
 
     async def close(self) -> None:
         """Stop watching and disconnect previews; the registry keeps the apps for a restart."""
+        for task in list(self._tasks):
+            task.cancel()
         for app_id in list(self.sessions):
             await self._stop_session(app_id)
 

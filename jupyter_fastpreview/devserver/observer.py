@@ -15,5 +15,6 @@ class AppObserver(Protocol):
     def registered(self, app: App) -> None:
         """The app got a session (registered now, or restored from before a restart)."""
 
-    def applied(self, app: App, ms: float, error: dict[str, Any] | None) -> None:
-        """A batch of changes was applied in `ms`; `error` is the app's build error after it."""
+    def applied(self, app: App, kind: str, ms: float, error: dict[str, Any] | None) -> None:
+        """The app was built in `ms`: `dev` for a batch of changes applied to the previews,
+        `check` for a whole-app check with no preview; `error` is its build error after it."""

@@ -9,6 +9,7 @@ graph keeps its last good version, and the error stays current until the module 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import mimetypes
@@ -19,6 +20,7 @@ from pathlib import Path
 from ..hmr import HmrHub
 from ..hmr.messages import module_update, now_ms
 from .apps import App
+from .check import entry_modules
 from .errors import ModuleError, position_of
 from .graph import FullReload, ModuleGraph
 from .imports import Specifier
@@ -169,6 +171,57 @@ class AppSession:
             return render_json_module(module, _decode(data, module), self.urls)
         return render_asset_module(module, self.urls, self.graph.timestamp(module))
 
+    # checking without a browser
+
+    @property
+    def previewed(self) -> bool:
+        """Whether a preview is open, or has asked for modules since the server started."""
+        return bool(self.channel.clients or self.graph.nodes or self.broken)
+
+    async def check_without_preview(self) -> None:
+        """Make the app's first error current, or clear it, by loading it as a browser would."""
+        self.show_check(await self.check())
+
+    def show_check(self, error: ModuleError | None) -> None:
+        if error is None:
+            self.hub.clear_error(self.app.id)
+        else:
+            self.hub.send_error(self.app.id, error.to_wire())
+
+    async def check(self) -> ModuleError | None:
+        """The first error met walking the app's scripts from its entries, level by level."""
+        seen: set[str] = set()
+        level = entry_modules(self.folder)
+        while level:
+            seen.update(level)
+            results = await asyncio.gather(
+                *(self._checked_imports(module) for module in level), return_exceptions=True
+            )
+            found: set[str] = set()
+            for result in results:
+                if isinstance(result, BaseException):
+                    if isinstance(result, ModuleError):
+                        return result
+                    raise result
+                found.update(module for module in result if is_script(module))
+            level = sorted(found - seen)
+        return None
+
+    async def _checked_imports(self, module: str) -> list[str]:
+        """The app modules `module` imports; raises `ModuleError` if it cannot be served."""
+        if module == ENTRY_MODULE:
+            source = entry_source(self.folder)
+        else:
+            try:
+                path = confine(self.folder, module)
+            except PathRefused:
+                raise ModuleError(f"{module} is not a file the preview may load", module) from None
+            if not path.is_file():
+                raise ModuleError(f"{module} does not exist", module)
+            source = _decode(path.read_bytes(), module)
+        _, resolved = await self._link(module, source)
+        return [target.target for target in resolved.values() if target.kind == "module"]
+
     def report(self, error: ModuleError) -> None:
         """Make `error` the app's current error and show it in every open preview."""
         self.broken.add(error.file)
@@ -180,6 +233,9 @@ class AppSession:
         """Bring open previews up to date with a batch of changed files."""
         changed = {module_id(self.folder, path) for path in paths}
         self._resolved.clear()  # a file added, moved or deleted may change what names what
+        if not self.previewed:
+            await self.check_without_preview()
+            return
         timestamp = self._next_timestamp()
         if INDEX_HTML in changed:
             self._full_reload("index.html changed", INDEX_HTML)

@@ -105,8 +105,10 @@ class App:
         return self._server_app
 
     def _server_state(self) -> dict[str, Any]:
+        """The server's view, checked against the files on disk now (so a write just made
+        counts, even if the file watcher has not reported it yet)."""
         app_id = self._register()["id"]
-        state: dict[str, Any] = self.link.request("GET", f"api/apps/{app_id}")
+        state: dict[str, Any] = self.link.request("POST", f"api/apps/{app_id}/check")
         return state
 
     @property
@@ -121,12 +123,12 @@ class App:
 
     @property
     def status(self) -> str:
-        """`ready` or `error` (see `errors`), as the dev server last saw it."""
+        """`ready` or `error` (see `errors`) for the files as they are now."""
         return str(self._server_state()["status"])
 
     def wait_for_status(self, status: str, timeout: float = 5.0) -> None:
-        """Return once the dev server reports `status`: it sees a write a few milliseconds
-        after it lands, so a notebook checks the outcome of an edit with this, not a sleep."""
+        """Return once the app reports `status`: a runtime error reaches the server only once
+        an open preview has run the new code, so a notebook waits for it with this."""
         deadline = time.monotonic() + timeout
         while (current := self.status) != status:
             if time.monotonic() > deadline:
@@ -137,7 +139,8 @@ class App:
 
     @property
     def errors(self) -> list[dict[str, Any]]:
-        """The app's current build and runtime errors, with file, line and column."""
+        """The app's build error (its files as they are now) and the preview's last runtime
+        error, each with file, line and column."""
         return list(self._server_state().get("errors", []))
 
     def build(self) -> ProductionBuild:

@@ -100,12 +100,25 @@ class AppHandler(FastPreviewAPIHandler):
         self.finish()
 
 
+class AppCheckHandler(FastPreviewAPIHandler):
+    """`POST` checks the app's files as they are on disk now: `GET` of the app, up to date."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, app_id: str) -> None:
+        checked = await self.devserver.check(app_id)
+        if checked is None:
+            raise web.HTTPError(404, f"no app {app_id!r}")
+        self.finish(json.dumps(checked))
+
+
 def handlers() -> list[tuple[str, type[web.RequestHandler]]]:
     """Routes relative to the server's `base_url`."""
     api = [
         ("api/status", StatusHandler),
         ("api/apps", AppsHandler),
         (r"api/apps/(?P<app_id>[^/]+)", AppHandler),
+        (r"api/apps/(?P<app_id>[^/]+)/check", AppCheckHandler),
     ]
     routes = [(url_path_join(ROUTE_PREFIX, path), handler) for path, handler in api]
     return routes + preview_routes()

@@ -20,10 +20,10 @@ class StoreRecorder:
     def registered(self, app: App) -> None:
         self._record_id(app)
 
-    def applied(self, app: App, ms: float, error: dict[str, Any] | None) -> None:
+    def applied(self, app: App, kind: str, ms: float, error: dict[str, Any] | None) -> None:
         record_id = self._record_id(app)
         errors = [error] if error else []
-        self.store.record_build(record_id, "dev", ms, ok=not errors, errors=errors)
+        self.store.record_build(record_id, kind, ms, ok=not errors, errors=errors)
         status = "error" if error else "ready"
         if self._status.get(record_id) != status:
             self.store.set_app_status(record_id, status, error_message(error))
