@@ -52,6 +52,14 @@ def test_confine_refuses_a_symlink_out_and_one_to_a_dotfile(folder: Path) -> Non
     assert confine(folder, "in.tsx") == folder / "src/App.tsx"
 
 
+def test_a_folder_named_like_an_editor_probe_file_is_served(folder: Path) -> None:
+    (folder / "src/2024").mkdir()
+    (folder / "src/2024/Report.tsx").write_text("x")
+    assert confine(folder, "src/2024/Report.tsx") == folder / "src/2024/Report.tsx"
+    with pytest.raises(PathRefused):
+        confine(folder, "src/4913")
+
+
 def test_request_ids_follow_the_url() -> None:
     assert request_id("src//./App.tsx") == "/src/App.tsx"
     assert request_id("") == "/"
@@ -69,6 +77,7 @@ def test_request_ids_follow_the_url() -> None:
         ("src/App.tsx~", False),
         ("src/4913", False),
         ("src/#App.tsx#", False),
+        ("src/2024/Report.tsx", True),
     ],
 )
 def test_what_the_watcher_ignores(folder: Path, relative: str, watched: bool) -> None:

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import test_hmr_websocket as hmr
 from IPython.core.interactiveshell import InteractiveShell
 from jupyter_server.serverapp import ServerApp
 
 from jupyter_fastpreview.kernel.link import ROOT_VAR, TOKEN_VAR, URL_VAR
 from jupyter_fastpreview.widget import PreviewWidget
 
+make_preview = hmr.make_preview
 LABEL = "export default function Label() {\n  return <b>from a cell</b>;\n}\n"
 
 
@@ -44,6 +46,14 @@ async def test_the_cell_is_written_and_previewed_once(shell, jp_root_dir: Path) 
     again = await run_magic(shell, "hello src/Label.tsx", LABEL.replace("cell", "edit"))
     assert again is None
     assert "from a edit" in (jp_root_dir / "hello" / "src" / "Label.tsx").read_text()
+
+
+async def test_no_preview_is_added_while_one_is_open(shell, make_preview) -> None:
+    """A preview open anywhere (another kernel's cell, a browser tab) counts."""
+    preview = await make_preview("hello")
+    socket = await preview.connect()
+    assert await run_magic(shell, "hello src/Label.tsx", LABEL) is None
+    socket.close()
 
 
 def test_usage_errors_write_nothing(shell, jp_root_dir: Path) -> None:

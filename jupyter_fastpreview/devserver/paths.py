@@ -23,9 +23,17 @@ def is_hidden_part(part: str) -> bool:
     return part.startswith(".")
 
 
-def is_ignored_part(part: str) -> bool:
-    """A path component the dev server neither serves nor watches."""
-    return is_hidden_part(part) or part == "node_modules" or bool(_EDITOR_TEMP.search(part))
+def is_ignored_folder(part: str) -> bool:
+    """A folder the dev server neither serves nor watches (a folder named `2024` is fine)."""
+    return is_hidden_part(part) or part == "node_modules"
+
+
+def is_ignored(parts: tuple[str, ...]) -> bool:
+    """A path (as its components) the dev server neither serves nor watches: one inside an
+    ignored folder, or an editor's temporary file."""
+    *folders, name = parts or ("",)
+    ignored_name = is_ignored_folder(name) or bool(_EDITOR_TEMP.search(name))
+    return ignored_name or any(is_ignored_folder(part) for part in folders)
 
 
 def confine(folder: Path, requested: str) -> Path:
@@ -37,12 +45,12 @@ def confine(folder: Path, requested: str) -> Path:
     if "\0" in requested:
         raise PathRefused("NUL byte in path")
     relative = _relative(requested)
-    if any(part == ".." or is_ignored_part(part) for part in relative.parts):
+    if ".." in relative.parts or is_ignored(relative.parts):
         raise PathRefused(f"not servable: {requested!r}")
     resolved = (folder / relative).resolve()
     if not resolved.is_relative_to(folder):
         raise PathRefused(f"outside the app folder: {requested!r}")
-    if any(is_ignored_part(part) for part in resolved.relative_to(folder).parts):
+    if is_ignored(resolved.relative_to(folder).parts):
         raise PathRefused(f"resolves to a file that is not servable: {requested!r}")
     return resolved
 
@@ -71,4 +79,4 @@ def is_watched(folder: Path, path: Path) -> bool:
         parts = path.relative_to(folder).parts
     except ValueError:
         return False
-    return bool(parts) and not any(is_ignored_part(part) for part in parts)
+    return bool(parts) and not is_ignored(parts)

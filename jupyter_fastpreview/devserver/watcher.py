@@ -29,7 +29,7 @@ from pathlib import Path
 from watchfiles._rust_notify import RustNotify
 
 from .batches import seconds_until_stale
-from .paths import is_ignored_part, is_watched
+from .paths import is_ignored_folder, is_watched
 
 Batch = Callable[[set[Path]], Awaitable[None]]
 
@@ -143,7 +143,7 @@ def watched_directories(folder: Path) -> list[Path]:
     """The folder and its subdirectories, minus `node_modules` and hidden ones."""
     directories = []
     for root, names, _ in os.walk(folder):
-        names[:] = [name for name in names if not is_ignored_part(name)]
+        names[:] = [name for name in names if not is_ignored_folder(name)]
         directories.append(Path(root))
     return directories
 

@@ -122,6 +122,12 @@ class App:
         return str(self._register()["id"])
 
     @property
+    def open_previews(self) -> int:
+        """How many previews of the app are connected right now (notebook cells, tabs)."""
+        app_id = self._register()["id"]
+        return int(self.link.request("GET", f"api/apps/{app_id}")["sessions"])
+
+    @property
     def status(self) -> str:
         """`ready` or `error` (see `errors`) for the files as they are now."""
         return str(self._server_state()["status"])

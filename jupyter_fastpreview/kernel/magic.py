@@ -1,5 +1,5 @@
 """`%%fastpreview APP PATH`: a cell's body becomes a file of the app, so a tutorial can edit
-an app cell by cell; the first such cell for an app in the session also shows its preview."""
+an app cell by cell; the cell also shows the app's preview if none is open yet."""
 
 from __future__ import annotations
 
@@ -22,14 +22,15 @@ class FastPreviewMagics(Magics):
 
     @cell_magic
     def fastpreview(self, line: str, cell: str) -> Any:
-        """Write the cell to PATH in app APP; the app's preview is the result the first time."""
+        """Write the cell to PATH in app APP; its result is the app's preview, unless this
+        kernel showed one already or one is open anywhere (the server counts their sockets)."""
         words = line.split()
         if len(words) != 2:
             raise UsageError(USAGE)
         name, path = words
         app = App(name)
         app.write(path, cell)
-        if app.folder in self.previewed:
+        if app.folder in self.previewed or app.open_previews:
             return None
         widget = app.preview()
         self.previewed.add(app.folder)

@@ -15,6 +15,27 @@ function jupyterBaseUrl() {
   }
 }
 
+const NO_SERVER =
+  "This preview needs a running Jupyter server with the jupyter_fastpreview extension " +
+  "(JupyterLab or Notebook 7). It cannot be shown in a static export.";
+
+// A page of a Jupyter server without our server extension (a saved notebook opened elsewhere)
+// would show a 404 inside the frame; say what is missing instead.
+async function checkServerExtension(baseUrl) {
+  try {
+    const response = await fetch(`${baseUrl}fastpreview/api/status`, {
+      credentials: "same-origin",
+    });
+    if (response.status !== 404) return null;
+    return (
+      "This Jupyter server does not have the jupyter_fastpreview server extension enabled " +
+      "(`jupyter server extension enable jupyter_fastpreview`, then restart the server)."
+    );
+  } catch {
+    return "The Jupyter server does not answer, so the preview cannot be shown.";
+  }
+}
+
 function button(label, title, onClick) {
   const element = document.createElement("button");
   element.textContent = label;
@@ -103,19 +124,21 @@ function render({ model, el }) {
     }
   };
 
-  root.append(toolbar);
-  if (baseUrl === null) {
+  const showInstead = (text) => {
     const message = document.createElement("div");
     message.className = "fastpreview-message";
-    message.textContent =
-      "This preview needs a running Jupyter server with the jupyter_fastpreview extension " +
-      "(JupyterLab or Notebook 7). It cannot be shown in a static export.";
-    root.append(message);
+    message.textContent = text;
+    iframe.replaceWith(message);
     setStatus("no-server");
+  };
+
+  root.append(toolbar, iframe);
+  if (baseUrl === null) {
+    showInstead(NO_SERVER);
   } else {
-    root.append(iframe);
     window.addEventListener("message", onMessage);
     setStatus("connecting");
+    checkServerExtension(baseUrl).then((problem) => problem && showInstead(problem));
   }
   el.append(root);
   show();

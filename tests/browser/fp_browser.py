@@ -76,8 +76,10 @@ class JupyterServer:
     directories, so an open preview can reconnect to the new process at the same address.
     """
 
-    def __init__(self, workdir: Path, port: int | None = None) -> None:
+    def __init__(self, workdir: Path, port: int | None = None, *, lab: bool = False) -> None:
         self.workdir = workdir
+        self.lab = lab
+        """Serve JupyterLab too, with its app object exposed for tests to drive."""
         self.root = workdir / "root"
         self.root.mkdir(parents=True, exist_ok=True)
         self.port = port or free_port()
@@ -103,7 +105,7 @@ class JupyterServer:
         extensions = {
             "jupyter_fastpreview": True,
             # Not needed by the preview; disabled so a (re)start takes ~1 s, not ~3 s.
-            "jupyterlab": False,
+            "jupyterlab": self.lab,
             "jupyter_lsp": False,
             "jupyter_server_terminals": False,
             "notebook_shim": False,
@@ -125,9 +127,26 @@ class JupyterServer:
             f"--ServerApp.jpserver_extensions={extensions!r}",
             "--ServerApp.reraise_server_extension_failures=True",
         ]
+        if self.lab:
+            cmd.append("--LabApp.expose_app_in_browser=True")
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
         return cmd
+
+    @property
+    def store_path(self) -> Path:
+        """The state store the server uses by default (its Jupyter data directory's)."""
+        return Path(self.env["JUPYTER_DATA_DIR"]) / "fastpreview" / "state.db"
+
+    def kernel_env(self) -> dict[str, str]:
+        """The environment this server gives the kernels it starts (see `kernel.link`)."""
+        return {
+            **self.env,
+            "FASTPREVIEW_SERVER_URL": self.base,
+            "FASTPREVIEW_SERVER_TOKEN": self.token,
+            "FASTPREVIEW_ROOT_DIR": str(self.root.resolve()),
+            "FASTPREVIEW_STORE_PATH": str(self.store_path),
+        }
 
     def start(self, timeout: float = SERVER_START_TIMEOUT_S) -> None:
         assert self.proc is None, "already running"
