@@ -86,6 +86,23 @@ def test_quickstart_preview_updates_in_the_cell_without_reloading(
         expect(counter).to_have_text("Clicks (edited from the notebook): 2")
         assert preview_frame(page).evaluate("() => window.__notReloaded") is True
         expect(page.locator(".fastpreview-toolbar")).to_contain_text(re.compile(r"\d+ ms"))
+
+        # A page reload shows the saved notebook's preview again (the live kernel's widget) ...
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.reload()
+        page.wait_for_function(KERNEL_IDLE, timeout=LAB_TIMEOUT_MS)
+        expect(counter).to_have_text("Clicks (edited from the notebook): 0")
+        counter.click()
+        # ... and it lives on through a kernel restart: it talks to the server, not the kernel.
+        preview_frame(page).evaluate("() => { window.__notReloaded = true; }")
+        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.restartKernel()")
+        page.wait_for_function(KERNEL_IDLE, timeout=LAB_TIMEOUT_MS)
+        counter_file = lab_server.root / "hello" / "src" / "components" / "Counter.tsx"
+        counter_file.write_text(
+            counter_file.read_text().replace("edited from", "after a restart of")
+        )
+        expect(counter).to_have_text("Clicks (after a restart of the notebook): 1")
+        assert preview_frame(page).evaluate("() => window.__notReloaded") is True
     finally:
         context.close()
 
