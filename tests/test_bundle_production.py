@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from jupyter_fastpreview.bundle import BundleError, build_production
 from jupyter_fastpreview.kernel.link import STORE_VAR
 from jupyter_fastpreview.store import Store
 
-HASHED = re.compile(r"^assets/main-[A-Z0-9]{8}\.(js|css)$")
+HASHED = re.compile(r"^assets/main-[A-Z0-9]{8}\.(js|css)(\.map)?$")
 INDEX_HTML = """<!doctype html>
 <html><head><title>vite style</title></head>
 <body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>
@@ -32,8 +33,9 @@ def store_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_an_app_tsx_only_app_gets_a_generated_entry_and_page(tmp_path: Path) -> None:
     app = App(tmp_path / "hello")
     build = build_production(app.folder)
-    assets = sorted(path for path in build.files if path != "index.html")
-    assert all(HASHED.match(path) for path in assets), assets
+    outputs = sorted(path for path in build.files if path != "index.html")
+    assert all(HASHED.match(path) for path in outputs), outputs
+    assets = [path for path in outputs if not path.endswith(".map")]
     page = build.files["index.html"].decode()
     script, css = (
         next(p for p in assets if p.endswith(".js")),
@@ -59,6 +61,24 @@ def test_index_html_entry_is_bundled_and_relinked(tmp_path: Path) -> None:
     assert "from main" in build.files[script].decode()
     build.write(tmp_path / "out")
     assert (tmp_path / "out" / script).read_bytes() == build.files[script]
+
+
+def test_each_asset_links_a_separate_source_map_naming_no_local_paths(tmp_path: Path) -> None:
+    app = App(tmp_path / "hello")
+    build = build_production(app.folder)
+    assets = [path for path in build.files if HASHED.match(path) and not path.endswith(".map")]
+    assert {f"{path}.map" for path in assets} == {p for p in build.files if p.endswith(".map")}
+    for path in assets:
+        tail = build.files[path].decode().rstrip().splitlines()[-1]
+        assert f"sourceMappingURL={Path(path).name}.map" in tail
+    (script,) = [path for path in assets if path.endswith(".js")]
+    sources = json.loads(build.files[f"{script}.map"])["sources"]
+    assert "../../src/App.tsx" in sources
+    assert any(source.startswith("fastpreview://vendor/") for source in sources)
+    local = [source for source in sources if ":" not in source]
+    maps_dir = app.folder / "dist" / "assets"
+    assert all((maps_dir / source).resolve().is_relative_to(app.folder) for source in local)
+    assert "sourceMappingURL" not in build.files["index.html"].decode()
 
 
 def test_a_missing_package_is_a_bundle_error(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """An app's production bundle, built by esbuild in the calling process (the kernel, a deploy).
 
 Minified, with content-hashed names (`assets/[name]-[hash].js`), so a deploy can serve the
-assets as immutable. React comes from the production vendor build shipped in the package, so
-an app that only uses React needs nothing installed. The entry is `index.html`'s module script
+assets as immutable, and a linked source map beside each (`assets/[name]-[hash].js.map`) so
+devtools show the app's own sources while pages load only the code. React comes from the
+production vendor build shipped in the package, so an app that only uses React needs nothing
+installed. The entry is `index.html`'s module script
 (as in Vite), or, for an app with only `src/App.tsx`, a generated entry that mounts it.
 
     build = build_production(Path("hello"))
@@ -33,6 +35,7 @@ from ..esbuild import (
 VENDOR = Path(__file__).parents[1] / "vendor" / "production"
 ASSET_NAMES = "assets/[name]-[hash]"
 GENERATED_ENTRY = "fastpreview:entry"
+SOURCE_SCHEME = "fastpreview://"
 _MODULE_SCRIPT = re.compile(
     r"""<script\b(?=[^>]*\btype=["']module["'])[^>]*\bsrc=["'](?P<src>[^"']+)["'][^>]*>\s*</script>""",
     re.IGNORECASE,
@@ -83,6 +86,7 @@ def build_production(folder: str | Path, esbuild: EsbuildService | None = None) 
             entry_names=ASSET_NAMES,
             chunk_names=ASSET_NAMES,
             asset_names=ASSET_NAMES,
+            sourcemap="linked",
             define={"process.env.NODE_ENV": '"production"'},
             metafile=True,
             plugins=[_generated_entry(folder), vendor_react()],
@@ -93,9 +97,34 @@ def build_production(folder: str | Path, esbuild: EsbuildService | None = None) 
         Path(output.path).relative_to(folder / "dist").as_posix(): output.contents
         for output in result.output_files or []
     }
+    for path, data in files.items():
+        if path.endswith(".map"):
+            files[path] = _portable_map(data, (folder / "dist" / path).parent, folder)
     assert result.metafile is not None
     files["index.html"] = _linked_page(page, result.metafile, folder).encode()
     return ProductionBuild(files, (time.perf_counter() - started) * 1000)
+
+
+def _portable_map(data: bytes, base: Path, folder: Path) -> bytes:
+    """The map (in folder `base`) with sources outside the app folder renamed: esbuild writes
+    them relative to the map, which would publish this machine's directory layout."""
+    source_map = json.loads(data)
+    vendor = VENDOR.resolve()
+    source_map["sources"] = [
+        _portable_source(source, base, folder, vendor) for source in source_map["sources"]
+    ]
+    return json.dumps(source_map, separators=(",", ":")).encode()
+
+
+def _portable_source(source: str, base: Path, folder: Path, vendor: Path) -> str:
+    if ":" in source:
+        return source  # a virtual module, like the generated entry
+    resolved = (base / source).resolve()
+    if resolved.is_relative_to(folder):
+        return source
+    if resolved.is_relative_to(vendor):
+        return f"{SOURCE_SCHEME}vendor/{resolved.relative_to(vendor).as_posix()}"
+    return f"{SOURCE_SCHEME}external/{resolved.name}"
 
 
 def vendor_react() -> Plugin:

@@ -12,13 +12,19 @@ import hashlib
 import os
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_runtime_dir
+from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop
-from traitlets import Integer, Unicode, default
+from traitlets import Dict, Integer, Unicode, default
 
+from ..deploy import Deployer, LocalTarget
+from ..deploy.handlers import DEPLOYER_SETTING
+from ..deploy.serving import LOCAL_TARGET_SETTING
 from ..devserver import DevServer
 from ..esbuild import get_service
+from ..gitsync import SyncQueue
+from ..gitsync.handlers import SYNC_SETTING
+from ..gitsync.repository import DEFAULT_AUTHOR
 from ..kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
 from ..store import Store, default_path
 from .handlers import DEVSERVER_SETTING, ESBUILD_SETTING, handlers
@@ -53,6 +59,39 @@ class FastPreviewApp(ExtensionApp):
     def _default_store_path(self) -> str:
         return str(default_path())
 
+    sync_state_dir = Unicode(
+        config=True,
+        help="Where git sync keeps each app's own bare repository (never in the app folder). "
+        "Defaults to fastpreview/git in the Jupyter data directory.",
+    )
+
+    @default("sync_state_dir")
+    def _default_sync_state_dir(self) -> str:
+        return str(Path(jupyter_data_dir()) / "fastpreview" / "git")
+
+    sync_author = Unicode(
+        DEFAULT_AUTHOR,
+        config=True,
+        help="Author and committer of git sync commits, as `Name <email>`.",
+    )
+
+    deploy_dir = Unicode(
+        config=True,
+        help="Where `local` deployments are kept (served at {base_url}fastpreview/d/<id>/). "
+        "Defaults to fastpreview/deployments in the Jupyter data directory.",
+    )
+
+    @default("deploy_dir")
+    def _default_deploy_dir(self) -> str:
+        return str(Path(jupyter_data_dir()) / "fastpreview" / "deployments")
+
+    deploy_targets = Dict(
+        config=True,
+        help="Default options per deploy target, which a deploy's own options override, e.g. "
+        "{'s3': {'bucket': 'previews', 'endpoint_url': 'https://...', 'public_url': '...'}}. "
+        "Credentials come from boto3's usual chain, never from here.",
+    )
+
     def initialize_settings(self) -> None:
         """Hand the handlers the services they use, through the web app's settings."""
         assert self.serverapp is not None, "initialize_settings runs once linked to a server"
@@ -69,6 +108,16 @@ class FastPreviewApp(ExtensionApp):
         )
         self.settings[ESBUILD_SETTING] = self.esbuild
         self.settings[DEVSERVER_SETTING] = self.devserver
+        self.sync = SyncQueue(self.store, Path(self.sync_state_dir), author=self.sync_author)
+        self.sync.start()
+        self.settings[SYNC_SETTING] = self.sync
+        root = Path(self.serverapp.root_dir)
+        local = LocalTarget(self.deploy_dir, self.serverapp.base_url, root_digest(root))
+        self.deployer = Deployer(
+            self.store, local, defaults=self.deploy_targets, esbuild=self.esbuild
+        )
+        self.settings[LOCAL_TARGET_SETTING] = local
+        self.settings[DEPLOYER_SETTING] = self.deployer
         IOLoop.current().add_callback(self.export_link_for_kernels)
 
     def export_link_for_kernels(self) -> None:
@@ -88,12 +137,18 @@ class FastPreviewApp(ExtensionApp):
     async def stop_extension(self) -> None:
         """Stop watchers and esbuild with the server, so no thread or process outlives it."""
         await self.devserver.close()
+        self.deployer.close()
         self.esbuild.close()
+        await IOLoop.current().run_in_executor(None, self.sync.stop)
         self.store.close()
 
 
 def registry_file(root_dir: Path) -> Path:
     """Where this server root's apps and tokens are kept across restarts (one file per root,
     so two servers of one user never overwrite each other's apps)."""
-    digest = hashlib.sha1(str(root_dir.resolve()).encode()).hexdigest()[:12]
-    return Path(jupyter_runtime_dir()) / f"fastpreview-apps-{digest}.json"
+    return Path(jupyter_runtime_dir()) / f"fastpreview-apps-{root_digest(root_dir)}.json"
+
+
+def root_digest(root_dir: Path) -> str:
+    """Short and stable per server root: app ids are unique only within one root."""
+    return hashlib.sha1(str(root_dir.resolve()).encode()).hexdigest()[:12]

@@ -13,9 +13,11 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
+from ..deploy.handlers import deploy_routes
 from ..devserver import AppFolderError, DevServer
 from ..devserver.handlers import DEVSERVER_SETTING, preview_routes
 from ..esbuild import EsbuildNotFound
+from ..gitsync.handlers import sync_routes
 
 ROUTE_PREFIX = "fastpreview"
 AUTH_RESOURCE = "fastpreview"
@@ -121,4 +123,4 @@ def handlers() -> list[tuple[str, type[web.RequestHandler]]]:
         (r"api/apps/(?P<app_id>[^/]+)/check", AppCheckHandler),
     ]
     routes = [(url_path_join(ROUTE_PREFIX, path), handler) for path, handler in api]
-    return routes + preview_routes()
+    return routes + sync_routes() + deploy_routes() + preview_routes()

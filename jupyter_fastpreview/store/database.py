@@ -19,7 +19,9 @@ from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 
+from .deployments import DeploymentTable
 from .schema import MIGRATIONS
+from .sync_jobs import SyncJobTable
 
 APP_STATUSES = ("created", "building", "ready", "error")
 
@@ -55,7 +57,7 @@ class BuildRecord:
     created_at: float
 
 
-class Store:
+class Store(SyncJobTable, DeploymentTable):
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)

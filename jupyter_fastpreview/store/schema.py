@@ -69,4 +69,14 @@ MIGRATIONS: list[str] = [
         created_at  REAL NOT NULL
     );
     """,
+    # 3: what a deployment needs to be shown, promoted and deleted again later
+    """
+    ALTER TABLE deployments ADD COLUMN slug TEXT NOT NULL DEFAULT '';
+    ALTER TABLE deployments ADD COLUMN location TEXT NOT NULL DEFAULT '';
+    ALTER TABLE deployments ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE deployments ADD COLUMN alias_url TEXT;
+    ALTER TABLE deployments ADD COLUMN updated_at REAL NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX deployments_promoted ON deployments (app_id, location)
+        WHERE promoted = 1;
+    """,
 ]
