@@ -13,16 +13,13 @@ opaque origin), and it sends no referrer, so the capability does not leak to lin
 
 from __future__ import annotations
 
-from http.client import responses
 from pathlib import Path
-from typing import Any
 
 from jupyter_server.auth.decorator import allow_unauthenticated
-from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from ..devserver.handlers import SANDBOX
+from ..devserver.handlers import SandboxedHandler
 from ..devserver.paths import PathRefused, confine
 from .files import cache_control, content_type
 from .local import ROUTE, LocalTarget
@@ -31,32 +28,16 @@ LOCAL_TARGET_SETTING = "fastpreview_local_deployments"
 INDEX = "index.html"
 
 
-class DeployedFileHandler(JupyterHandler):
+class DeployedFileHandler(SandboxedHandler):
     """A file of a deployment: the subclasses decide which deployment the URL opens."""
-
-    capability_authenticated = True
 
     @property
     def local(self) -> LocalTarget:
         return self.settings[LOCAL_TARGET_SETTING]
 
-    @property
-    def content_security_policy(self) -> str:
-        return f"{super().content_security_policy}; {SANDBOX}"
-
     def set_default_headers(self) -> None:
         super().set_default_headers()
-        self.set_header("Access-Control-Allow-Origin", "*")
         self.set_header("Referrer-Policy", "no-referrer")
-
-    def set_cors_headers(self) -> None:
-        """Any origin may read, none with credentials; Jupyter's CORS settings do not apply."""
-        self.set_header("Access-Control-Allow-Origin", "*")
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A short text body: no Jupyter page (it would name the server) to a deployed app."""
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(f"{status_code} {responses.get(status_code, 'Error')}\n")
 
     def serve(self, folder: Path, path: str) -> None:
         """`path` from the deployment folder; 404 for anything outside it or missing."""

@@ -40,15 +40,11 @@ MAX_CLIENT_MESSAGE = 1 << 20
 _RUNTIME_FILE = re.compile(r"^[\w.-]+\.js$")
 
 
-class PreviewHandler(JupyterHandler):
-    """Base of the capability handlers: finds the app session the URL's token opens."""
+class SandboxedHandler(JupyterHandler):
+    """Base of the handlers that serve app code (previews, deployments): a capability in the
+    URL instead of a Jupyter login, a sandbox CSP, readable from any origin, terse errors."""
 
     capability_authenticated = True
-    session: AppSession
-
-    @property
-    def devserver(self) -> DevServer:
-        return self.settings[DEVSERVER_SETTING]
 
     @property
     def content_security_policy(self) -> str:
@@ -63,6 +59,21 @@ class PreviewHandler(JupyterHandler):
         would name a single origin, and may allow credentials) do not apply here."""
         self.set_header("Access-Control-Allow-Origin", "*")
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A short text body: no Jupyter page (it would name the server) to app code."""
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {responses.get(status_code, 'Error')}\n")
+
+
+class PreviewHandler(SandboxedHandler):
+    """Base of the preview handlers: finds the app session the URL's token opens."""
+
+    session: AppSession
+
+    @property
+    def devserver(self) -> DevServer:
+        return self.settings[DEVSERVER_SETTING]
+
     async def prepare(self) -> None:  # type: ignore[override]
         await super().prepare()
         session = self.devserver.authorize(
@@ -71,11 +82,6 @@ class PreviewHandler(JupyterHandler):
         if session is None:
             raise web.HTTPError(403)
         self.session = session
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A short text body: no Jupyter page (it would name the server) to the preview."""
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(f"{status_code} {responses.get(status_code, 'Error')}\n")
 
     def finish_script(self, body: str, cache_control: str = NO_CACHE) -> None:
         self.set_header("Content-Type", JAVASCRIPT)
