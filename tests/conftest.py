@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from jupyter_server.serverapp import ServerApp
 from tornado.routing import Rule, RuleRouter
 from traitlets.config import Config
 
+from jupyter_fastpreview import App
 from jupyter_fastpreview.esbuild import EsbuildService
-from jupyter_fastpreview.kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
+from jupyter_fastpreview.kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR, ServerLink
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
@@ -56,6 +59,26 @@ def jp_server_config(allow_unauthenticated_access: bool) -> Config:
             }
         }
     )
+
+
+@pytest.fixture
+def link(jp_serverapp: ServerApp, http_server_client) -> ServerLink:
+    """What a kernel of this (listening) server finds in its environment."""
+    return ServerLink(
+        jp_serverapp.connection_url,
+        jp_serverapp.identity_provider.token,
+        Path(jp_serverapp.root_dir),
+    )
+
+
+@pytest.fixture
+def make_app(jp_root_dir: Path, link: ServerLink) -> Callable[..., App]:
+    """`make_app(name, **options)`: an `App` in the server root, linked to the test server."""
+
+    def make(name: str = "hello", **options: Any) -> App:
+        return App(jp_root_dir / name, link=link, **options)
+
+    return make
 
 
 @pytest.fixture

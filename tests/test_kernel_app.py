@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyter_server.serverapp import ServerApp
 
 from jupyter_fastpreview import App, list_apps
 from jupyter_fastpreview.kernel.files import AppFileError
@@ -19,24 +18,6 @@ from jupyter_fastpreview.widget import PreviewWidget
 
 BROKEN = "export default function App() {\n  return <main>;\n}\n"
 FIXED = "export default function App() {\n  return <main>fixed</main>;\n}\n"
-
-
-@pytest.fixture
-def link(jp_serverapp: ServerApp, http_server_client) -> ServerLink:
-    """What a kernel of this (listening) server finds in its environment."""
-    return ServerLink(
-        jp_serverapp.connection_url,
-        jp_serverapp.identity_provider.token,
-        Path(jp_serverapp.root_dir),
-    )
-
-
-@pytest.fixture
-def make_app(jp_root_dir: Path, link: ServerLink) -> Callable[..., App]:
-    def make(name: str = "hello", **options: Any) -> App:
-        return App(jp_root_dir / name, link=link, **options)
-
-    return make
 
 
 async def in_thread(call: Callable[[], Any]) -> Any:

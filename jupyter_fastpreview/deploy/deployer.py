@@ -17,6 +17,7 @@ leaves the previous one serving. Each step is reported to `events(slug, event)` 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,8 @@ from ..store.deployments import DeploymentRecord
 from .local import LocalTarget
 from .target import DeployError, Target, check_slug, new_deployment_id
 from .targets import make_target
+
+log = logging.getLogger(__name__)
 
 Events = Callable[[str, dict[str, Any]], None]
 """`(app slug, event)`; called from the deploying thread."""
@@ -78,15 +81,18 @@ class Deployer:
         esbuild: EsbuildService | None = None,
         targets: TargetFactory | None = None,
         workers: int = 2,
+        on_live: Callable[[DeploymentRecord], None] | None = None,
     ) -> None:
         """`defaults`: options per target name that a deploy's own options override (e.g. the
-        server's S3 bucket). `targets` makes a target from name and options."""
+        server's S3 bucket). `targets` makes a target from name and options. `on_live` is
+        told of each deployment that went live (the server queues a git sync there)."""
         self.store = store
         self.local = local
         self.defaults = {name: dict(options) for name, options in (defaults or {}).items()}
         self.esbuild = esbuild
         self.targets = targets or partial(make_target, local=local)
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="fastpreview-deploy")
+        self.on_live = on_live
         self._progress: dict[str, dict[str, Any]] = {}
 
     # deploying
@@ -159,7 +165,17 @@ class Deployer:
         if alias_url is not None:
             live = self.store.promote_deployment(record.id, alias_url)
         self._emit(job, "done", 100, url=url, alias_url=live.alias_url)
+        if self.on_live is not None:
+            self._tell_live(live)
         return live
+
+    def _tell_live(self, live: DeploymentRecord) -> None:
+        """What follows a deploy must not turn it into a failure: it is live already."""
+        assert self.on_live is not None
+        try:
+            self.on_live(live)
+        except Exception:
+            log.exception("after deployment %s went live", live.id)
 
     def _publish_progress(self, job: DeployJob) -> Callable[[float], None]:
         """Report publishing as it goes, once per whole percent."""

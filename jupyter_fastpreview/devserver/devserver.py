@@ -181,6 +181,12 @@ class DevServer:
             return "building"
         return "error" if errors else "ready"
 
+    def send_custom_to_folder(self, folder: Path, event: str, data: Any) -> None:
+        """A custom event to the previews of the app in `folder`, if one is registered."""
+        for app in self.registry:
+            if app.folder == folder.resolve():
+                self.hub.send_custom(app.id, event, data)
+
     def describe_all(self) -> list[dict[str, Any]]:
         return [self.describe(app.id) or {} for app in self.registry]
 

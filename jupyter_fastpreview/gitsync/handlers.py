@@ -26,6 +26,8 @@ from .jobs import SyncQueue
 from .remotes import RemoteRefused, branch_ref, check_remote
 
 SYNC_SETTING = "fastpreview_gitsync"
+SYNC_EVENT = "fastpreview:sync"
+"""The custom HMR event that carries a job's status moves to the app's previews."""
 AUTH_RESOURCE = "fastpreview"
 """The same resource as the other fastpreview endpoints: one permission covers them all."""
 DEFAULT_BRANCH = "main"

@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from ..store import AppRecord, Store
@@ -55,6 +56,7 @@ class SyncQueue:
         poll_interval: float = 5.0,
         timeout: float = DEFAULT_TIMEOUT,
         max_file_bytes: int = MAX_FILE_BYTES,
+        on_change: Callable[[SyncJobRecord], None] | None = None,
     ) -> None:
         self.store = store
         self.state_dir = Path(state_dir)
@@ -65,6 +67,9 @@ class SyncQueue:
         self.poll_interval = poll_interval
         self.timeout = timeout
         self.max_file_bytes = max_file_bytes
+        self.on_change = on_change
+        """Told of each job's every status move (queued, running, done, failed), from the
+        thread that made it: the server shows them in the app's previews."""
         self.lock_path = Path(f"{store.path}.sync-lock")
         self._wake = threading.Event()
         self._changed = threading.Condition()
@@ -82,6 +87,7 @@ class SyncQueue:
         branch_ref(branch)
         job = self.store.queue_sync_job(app.id, remote, branch)
         log.info("sync job %s queued: %s to %s, branch %s", job.id, app.name, remote, branch)
+        self._changed_job(job.id)
         self._wake.set()
         return job.id
 
@@ -179,10 +185,23 @@ class SyncQueue:
         job = self.store.claim_sync_job(time.time())
         if job is None:
             return False
+        self._changed_job(job.id)
         self._run(job)
+        self._changed_job(job.id)
         with self._changed:
             self._changed.notify_all()
         return True
+
+    def _changed_job(self, job_id: int) -> None:
+        if self.on_change is None:
+            return
+        job = self.store.sync_job(job_id)
+        if job is None:
+            return
+        try:
+            self.on_change(job)
+        except Exception:
+            log.error("sync job %s: on_change failed\n%s", job_id, traceback.format_exc())
 
     def _take_over(self, lock: OwnerLock) -> bool:
         """Own the queue if no other worker does, and resume what a previous one left."""

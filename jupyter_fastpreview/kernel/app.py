@@ -20,6 +20,7 @@ from ..bundle import BundleError, ProductionBuild, build_production
 from ..store import Store
 from .files import AppFiles
 from .link import STORE_VAR, ServerLink
+from .remote import Deployment, SyncJob, follow_deploy
 from .templates import TEMPLATES
 
 
@@ -164,6 +165,43 @@ class App:
             return result
         finally:
             store.close()
+
+    # publishing
+
+    def deploy(
+        self,
+        target: str = "local",
+        *,
+        promote: bool = True,
+        timeout: float = 60.0,
+        **options: Any,
+    ) -> Deployment:
+        """Publish a production build to `target` (`local`, `directory` with `path=...`, `s3`
+        with `bucket=...` etc.) and return it once live; raises `DeployFailed`. A progress bar
+        shows in the cell meanwhile. With `promote`, the app's alias URL serves it."""
+        body = {"target": target, "options": options, "promote": promote}
+        started = self.link.request("POST", f"api/apps/{self.id}/deployments", body)
+        return follow_deploy(self.link, started, timeout)
+
+    def deployments(self) -> list[Deployment]:
+        """The app's deployments, newest first."""
+        listed = self.link.request("GET", f"api/apps/{self.id}/deployments")
+        return [Deployment.from_json(data, self.link) for data in listed]
+
+    def sync(self, remote: str, branch: str = "main") -> SyncJob:
+        """Commit the app's source files and push them to `remote` (a git URL or path; an
+        HTTPS token comes from `FASTPREVIEW_GIT_TOKEN` or `GITHUB_TOKEN` in the server's
+        environment) in the background; returns the queued job at once. Later deploys sync
+        to the same remote and branch by themselves."""
+        data = self.link.request(
+            "POST", f"api/apps/{self.id}/sync", {"remote": remote, "branch": branch}
+        )
+        return SyncJob.from_json(data, self.link)
+
+    def sync_status(self) -> SyncJob | None:
+        """The app's latest sync job, or None if it was never synced."""
+        jobs = self.link.request("GET", f"api/apps/{self.id}/sync")
+        return SyncJob.from_json(jobs[0], self.link) if jobs else None
 
     def preview(self, height: int = 420) -> Any:
         """The running app in a notebook cell, hot-updated on every edit."""

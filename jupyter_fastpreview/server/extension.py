@@ -23,10 +23,12 @@ from ..deploy.serving import LOCAL_TARGET_SETTING
 from ..devserver import DevServer
 from ..esbuild import get_service
 from ..gitsync import SyncQueue
-from ..gitsync.handlers import SYNC_SETTING
+from ..gitsync.handlers import SYNC_EVENT, SYNC_SETTING
 from ..gitsync.repository import DEFAULT_AUTHOR
 from ..kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
 from ..store import Store, default_path
+from ..store.deployments import DeploymentRecord
+from ..store.sync_jobs import SyncJobRecord
 from .handlers import DEVSERVER_SETTING, ESBUILD_SETTING, handlers
 from .recorder import StoreRecorder
 
@@ -108,17 +110,42 @@ class FastPreviewApp(ExtensionApp):
         )
         self.settings[ESBUILD_SETTING] = self.esbuild
         self.settings[DEVSERVER_SETTING] = self.devserver
-        self.sync = SyncQueue(self.store, Path(self.sync_state_dir), author=self.sync_author)
+        self.loop = IOLoop.current()
+        self.sync = SyncQueue(
+            self.store,
+            Path(self.sync_state_dir),
+            author=self.sync_author,
+            on_change=self.show_sync_job,
+        )
         self.sync.start()
         self.settings[SYNC_SETTING] = self.sync
         root = Path(self.serverapp.root_dir)
         local = LocalTarget(self.deploy_dir, self.serverapp.base_url, root_digest(root))
         self.deployer = Deployer(
-            self.store, local, defaults=self.deploy_targets, esbuild=self.esbuild
+            self.store,
+            local,
+            defaults=self.deploy_targets,
+            esbuild=self.esbuild,
+            on_live=self.sync_deployed_app,
         )
         self.settings[LOCAL_TARGET_SETTING] = local
         self.settings[DEPLOYER_SETTING] = self.deployer
         IOLoop.current().add_callback(self.export_link_for_kernels)
+
+    def sync_deployed_app(self, deployment: DeploymentRecord) -> None:
+        """After a deploy, push the app's sources where it was last synced (if ever)."""
+        self.sync.after_deploy(deployment.app_id)
+
+    def show_sync_job(self, job: SyncJobRecord) -> None:
+        """A sync job's status move, to its app's open previews (from the sync thread)."""
+        app = self.store.app(job.app_id)
+        if app is not None:
+            self.loop.add_callback(
+                self.devserver.send_custom_to_folder,
+                Path(app.folder),
+                SYNC_EVENT,
+                job.to_json(),
+            )
 
     def export_link_for_kernels(self) -> None:
         """Put this server's address, token, root and store into the environment its kernels

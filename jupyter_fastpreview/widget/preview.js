@@ -36,6 +36,34 @@ async function checkServerExtension(baseUrl) {
   }
 }
 
+// The latest deploy or git sync of the app, as the server reports it to every open preview.
+function showDeploy(activity, { phase, percent, url, error }) {
+  activity.replaceChildren();
+  activity.dataset.kind = "deploy";
+  activity.dataset.phase = phase ?? "";
+  if (phase === "done" && url) {
+    const link = document.createElement("a");
+    link.href = new URL(url, window.location.href).href;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.textContent = "deployed ↗";
+    activity.append(link);
+  } else if (phase === "failed") {
+    activity.textContent = "deploy failed";
+    activity.title = String(error ?? "");
+  } else {
+    activity.textContent = `deploying ${Math.round(percent ?? 0)}%`;
+  }
+}
+
+function showSync(activity, { status, commit_sha: commit, last_error: error }) {
+  activity.dataset.kind = "sync";
+  activity.dataset.phase = status ?? "";
+  activity.textContent =
+    status === "done" && commit ? `synced ${commit.slice(0, 7)}` : `git sync ${status ?? ""}`;
+  activity.title = String(error ?? "");
+}
+
 function button(label, title, onClick) {
   const element = document.createElement("button");
   element.textContent = label;
@@ -55,6 +83,8 @@ function render({ model, el }) {
   name.className = "fastpreview-name";
   const state = document.createElement("span");
   const latency = document.createElement("span");
+  const activity = document.createElement("span");
+  activity.className = "fastpreview-activity";
   const spacer = document.createElement("span");
   spacer.className = "fastpreview-spacer";
   const iframe = document.createElement("iframe");
@@ -79,6 +109,7 @@ function render({ model, el }) {
     name,
     state,
     latency,
+    activity,
     spacer,
     editToggle,
     button("⟳", "Reload the preview", reload),
@@ -117,6 +148,10 @@ function render({ model, el }) {
         model.set("latency_ms", event.data.latencyMs);
         model.save_changes();
       }
+    } else if (type === "fastpreview:deploy") {
+      showDeploy(activity, event.data.data ?? {});
+    } else if (type === "fastpreview:sync") {
+      showSync(activity, event.data.data ?? {});
     } else if (type === "fastpreview:error") {
       setStatus("error", event.data.message?.split("\n")[0]);
       model.set("last_error", String(event.data.message ?? ""));

@@ -87,6 +87,15 @@ def test_quickstart_preview_updates_in_the_cell_without_reloading(
         assert preview_frame(page).evaluate("() => window.__notReloaded") is True
         expect(page.locator(".fastpreview-toolbar")).to_contain_text(re.compile(r"\d+ ms"))
 
+        # A deploy from the notebook shows in the preview's toolbar as it happens.
+        next_cell = page.evaluate(RUN_UNTIL, ["deploy", next_cell])
+        expect(page.locator(".fastpreview-activity")).to_have_text("deployed ↗")
+        # So does the git sync that follows, which runs in the background.
+        next_cell = page.evaluate(RUN_UNTIL, ["sync", next_cell])
+        expect(page.locator(".fastpreview-activity")).to_have_text(
+            re.compile(r"^synced [0-9a-f]{7}$")
+        )
+
         # A page reload shows the saved notebook's preview again (the live kernel's widget) ...
         page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
         page.reload()

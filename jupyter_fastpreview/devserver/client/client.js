@@ -315,8 +315,13 @@ const handlers = {
   },
   prune: onPrune,
   error: onBuildError,
-  custom: (msg) => notify(msg.event, msg.data),
+  custom: (msg) => {
+    if (PARENT_EVENTS.has(msg.event)) tellParent({ type: msg.event, data: msg.data });
+    notify(msg.event, msg.data);
+  },
 };
+// Deploy progress and git sync moves, which the notebook widget shows in its toolbar.
+const PARENT_EVENTS = new Set(["fastpreview:deploy", "fastpreview:sync"]);
 
 function receive(text) {
   let msg;
