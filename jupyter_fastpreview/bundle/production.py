@@ -19,6 +19,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import generated_app
 from ..esbuild import (
@@ -74,23 +75,7 @@ def build_production(folder: str | Path, esbuild: EsbuildService | None = None) 
     started = time.perf_counter()
     page, entry = _page_and_entry(folder)
     try:
-        result = (esbuild or get_service()).build(
-            abs_working_dir=str(folder),
-            entry_points={"main": entry},
-            outdir=str(folder / "dist"),
-            bundle=True,
-            format="esm",
-            splitting=True,
-            minify=True,
-            jsx="automatic",
-            entry_names=ASSET_NAMES,
-            chunk_names=ASSET_NAMES,
-            asset_names=ASSET_NAMES,
-            sourcemap="linked",
-            define={"process.env.NODE_ENV": '"production"'},
-            metafile=True,
-            plugins=[_generated_entry(folder), vendor_react()],
-        )
+        result = (esbuild or get_service()).build(**production_options(folder, entry))
     except EsbuildError as error:
         raise BundleError(f"{folder.name} does not build: {error}") from None
     files = {
@@ -103,6 +88,28 @@ def build_production(folder: str | Path, esbuild: EsbuildService | None = None) 
     assert result.metafile is not None
     files["index.html"] = _linked_page(page, result.metafile, folder).encode()
     return ProductionBuild(files, (time.perf_counter() - started) * 1000)
+
+
+def production_options(folder: Path, entry: str | None = None) -> dict[str, Any]:
+    """esbuild's options for the app's production bundle (also what an incremental context of
+    it is made with, to measure rebuilds of exactly this build)."""
+    return {
+        "abs_working_dir": str(folder),
+        "entry_points": {"main": entry or _page_and_entry(folder)[1]},
+        "outdir": str(folder / "dist"),
+        "bundle": True,
+        "format": "esm",
+        "splitting": True,
+        "minify": True,
+        "jsx": "automatic",
+        "entry_names": ASSET_NAMES,
+        "chunk_names": ASSET_NAMES,
+        "asset_names": ASSET_NAMES,
+        "sourcemap": "linked",
+        "define": {"process.env.NODE_ENV": '"production"'},
+        "metafile": True,
+        "plugins": [_generated_entry(folder), vendor_react()],
+    }
 
 
 def _portable_map(data: bytes, base: Path, folder: Path) -> bytes:

@@ -12,6 +12,7 @@ import hashlib
 import posixpath
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from ..esbuild import EsbuildError, EsbuildService
 from .errors import ModuleError
@@ -64,17 +65,7 @@ class ScriptTransformer:
             self._cache.move_to_end(key)
             return cached
         try:
-            result = await self.esbuild.transform_async(
-                source,
-                loader=LOADERS[posixpath.splitext(module)[1]],
-                jsx="automatic",
-                jsx_dev=True,
-                sourcemap="inline",
-                sourcefile=module,
-                format="esm",
-                target="es2022",
-                define=IMPORT_META_ENV,
-            )
+            result = await self.esbuild.transform_async(source, **transform_options(module))
         except EsbuildError as error:
             raise ModuleError.from_esbuild(error, module, source) from error
         transformed = analyse(result.code)
@@ -82,6 +73,20 @@ class ScriptTransformer:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return transformed
+
+
+def transform_options(module: str) -> dict[str, Any]:
+    """esbuild's options for one app script: TS/JSX compiled for the browser, inline map."""
+    return {
+        "loader": LOADERS[posixpath.splitext(module)[1]],
+        "jsx": "automatic",
+        "jsx_dev": True,
+        "sourcemap": "inline",
+        "sourcefile": module,
+        "format": "esm",
+        "target": "es2022",
+        "define": IMPORT_META_ENV,
+    }
 
 
 def analyse(output: str) -> TransformedScript:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bundle import BundleError, ProductionBuild, build_production
 from ..store import Store
@@ -22,6 +22,10 @@ from .files import AppFiles
 from .link import STORE_VAR, ServerLink
 from .remote import Deployment, SyncJob, follow_deploy
 from .templates import TEMPLATES
+
+if TYPE_CHECKING:
+    from ..benchmark.history import BenchmarkHistory
+    from ..benchmark.report import BenchmarkReport
 
 
 class App:
@@ -202,6 +206,22 @@ class App:
         """The app's latest sync job, or None if it was never synced."""
         jobs = self.link.request("GET", f"api/apps/{self.id}/sync")
         return SyncJob.from_json(jobs[0], self.link) if jobs else None
+
+    # measuring
+
+    def benchmark(self, runs: int = 5) -> BenchmarkReport:
+        """Measure single-file compile, full bundle, incremental rebuild, HMR update and
+        deploy on this app against the targets; shown as a table and a chart in a notebook,
+        saved for `benchmarks()`. The HMR figure is end to end if a preview is open."""
+        from ..benchmark.suite import run_suite
+
+        return run_suite(self, runs)
+
+    def benchmarks(self, limit: int = 20) -> BenchmarkHistory:
+        """Earlier benchmark runs of this app, the latest compared with those before."""
+        from ..benchmark.suite import history
+
+        return history(self, limit)
 
     def preview(self, height: int = 420) -> Any:
         """The running app in a notebook cell, hot-updated on every edit."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 
+from .benchmarks import BenchmarkTable
 from .deployments import DeploymentTable
 from .schema import MIGRATIONS
 from .sync_jobs import SyncJobTable
@@ -57,7 +58,7 @@ class BuildRecord:
     created_at: float
 
 
-class Store(SyncJobTable, DeploymentTable):
+class Store(SyncJobTable, DeploymentTable, BenchmarkTable):
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
