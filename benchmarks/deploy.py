@@ -1,6 +1,6 @@
 """How long does a deploy take, from the app's files to a promoted URL?
 
-Deploys generated apps of 50 and 500 components (`jupyter_fastpreview.benchmark.generate`)
+Deploys generated apps of 50 and 500 components (`jupyter_fastpreview.bench.generate`)
 with the same `Deployer` the server uses, N times each, to:
   * `local`: the server's own deployment store on this disk;
   * `s3`: an S3 protocol server on 127.0.0.1 (moto's standalone server, in this process),
@@ -33,7 +33,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from jupyter_fastpreview.benchmark.generate import leaf_path, leaf_source, write_app
+from jupyter_fastpreview.bench.generate import leaf_path, leaf_source, write_app
 from jupyter_fastpreview.deploy import Deployer, LocalTarget
 from jupyter_fastpreview.store import Store
 

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from jupyter_fastpreview.benchmark.generate import leaf_path, leaf_source, write_app
+from jupyter_fastpreview.bench.generate import leaf_path, leaf_source, write_app
 from jupyter_fastpreview.esbuild import EsbuildService
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """End-to-end HMR latency and cold start of the dev server, in a real browser.
 
 Starts a real `jupyter server` with fastpreview (the same way as tests/browser), generates apps
-of 50 and 500 components (`jupyter_fastpreview.benchmark.generate`: an index.html app, each leaf a
+of 50 and 500 components (`jupyter_fastpreview.bench.generate`: an index.html app, each leaf a
 `<button data-leaf>` with a counter), opens the preview in headless Chromium and measures:
 
   * cold start: navigation start -> the last leaf in the DOM (`performance.now()` in a
@@ -54,7 +54,7 @@ from fp_browser import (  # noqa: E402
     browser_unavailable,
 )
 
-from jupyter_fastpreview.benchmark.generate import leaf_path, leaf_source, write_app  # noqa: E402
+from jupyter_fastpreview.bench.generate import leaf_path, leaf_source, write_app  # noqa: E402
 
 TARGET_P50_MS = 15.0
 TARGET_P90_MS = 30.0

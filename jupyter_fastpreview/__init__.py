@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-__all__ = ["App", "list_apps"]
+__all__ = ["App", "benchmark", "list_apps"]
 
 try:
     __version__ = version("jupyter_fastpreview")
@@ -14,7 +14,11 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 
 def __getattr__(name: str) -> Any:
-    """`App` and `list_apps` on first use: importing the package in a kernel stays cheap."""
+    """The API on first use: importing the package in a kernel stays cheap."""
+    if name == "benchmark":
+        from .bench.suite import benchmark
+
+        return benchmark
     if name in __all__:
         from .kernel import app
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from jupyter_fastpreview import App
-from jupyter_fastpreview.benchmark.figures import TARGETS, Figure
-from jupyter_fastpreview.benchmark.report import BenchmarkReport
+from jupyter_fastpreview.bench.figures import TARGETS, Figure
+from jupyter_fastpreview.bench.report import BenchmarkReport
 
 NAMES = list(TARGETS)
 

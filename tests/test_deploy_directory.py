@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_fastpreview.benchmark.generate import write_app
+from jupyter_fastpreview.bench.generate import write_app
 from jupyter_fastpreview.deploy import Deployer, DeployError, LocalTarget
 from jupyter_fastpreview.store import Store
 

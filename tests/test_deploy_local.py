@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jupyter_fastpreview.benchmark.generate import write_app
+from jupyter_fastpreview.bench.generate import write_app
 from jupyter_fastpreview.deploy import (
     DeployConflict,
     Deployer,

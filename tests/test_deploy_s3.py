@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError, ConnectionClosedError
 from moto import settings as moto_settings
 from moto.server import ThreadedMotoServer
 
-from jupyter_fastpreview.benchmark.generate import write_app
+from jupyter_fastpreview.bench.generate import write_app
 from jupyter_fastpreview.deploy import (
     Deployer,
     DeployError,

@@ -24,8 +24,8 @@ from .remote import Deployment, SyncJob, follow_deploy
 from .templates import TEMPLATES
 
 if TYPE_CHECKING:
-    from ..benchmark.history import BenchmarkHistory
-    from ..benchmark.report import BenchmarkReport
+    from ..bench.history import BenchmarkHistory
+    from ..bench.report import BenchmarkReport
 
 
 class App:
@@ -213,13 +213,13 @@ class App:
         """Measure single-file compile, full bundle, incremental rebuild, HMR update and
         deploy on this app against the targets; shown as a table and a chart in a notebook,
         saved for `benchmarks()`. The HMR figure is end to end if a preview is open."""
-        from ..benchmark.suite import run_suite
+        from ..bench.suite import run_suite
 
         return run_suite(self, runs)
 
     def benchmarks(self, limit: int = 20) -> BenchmarkHistory:
         """Earlier benchmark runs of this app, the latest compared with those before."""
-        from ..benchmark.suite import history
+        from ..bench.suite import history
 
         return history(self, limit)
 

@@ -12,6 +12,7 @@ import os
 import platform
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..kernel.link import STORE_VAR
@@ -19,6 +20,7 @@ from ..kernel.progress import Progress
 from ..store import Store
 from . import measure
 from .figures import Figure
+from .generate import write_app
 from .history import BenchmarkHistory
 from .report import BenchmarkReport
 
@@ -33,6 +35,23 @@ STEPS: list[tuple[str, Measurement]] = [
     ("HMR update", measure.hmr_update),
     ("deploy", measure.deploy),
 ]
+
+
+def benchmark(
+    app: App | str | Path | None = None, *, components: int = 50, runs: int = 5
+) -> BenchmarkReport:
+    """Benchmark `app` (an `App` or its folder), or else a generated app of `components`
+    components, made beside the notebook (`fastpreview-bench-<components>`) on first use."""
+    from ..kernel.app import App
+
+    if app is None:
+        folder = Path(f"fastpreview-bench-{components}")
+        if not folder.is_dir():
+            write_app(folder, components)
+        app = folder
+    if not isinstance(app, App):
+        app = App.open(app)
+    return run_suite(app, runs)
 
 
 def run_suite(app: App, runs: int = 5, *, save: bool = True) -> BenchmarkReport:
