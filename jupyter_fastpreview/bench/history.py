@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 
-@dataclass
+@dataclass(repr=False)
 class BenchmarkHistory:
     app: str
     runs: list[dict[str, Any]]
@@ -54,7 +54,7 @@ class BenchmarkHistory:
             )
         return "\n".join(lines)
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         return self.table()
 
     def _repr_html_(self) -> str:

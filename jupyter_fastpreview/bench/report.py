@@ -15,7 +15,7 @@ _ROW_HEIGHT = 34
 _LABEL_WIDTH = 170
 
 
-@dataclass
+@dataclass(repr=False)
 class BenchmarkReport:
     app: str
     figures: list[Figure]
@@ -64,7 +64,7 @@ class BenchmarkReport:
         lines += [f"  {f.label}: {f.how}" for f in self.figures if f.how]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         return self.table()
 
     def _repr_html_(self) -> str:

@@ -127,6 +127,14 @@ class App:
         return str(self._register()["id"])
 
     @property
+    def last_update(self) -> dict[str, Any] | None:
+        """The last update an open preview applied: its paths and `latencyMs` (from the server
+        sending it to the browser having applied it), or None."""
+        app_id = self._register()["id"]
+        last: dict[str, Any] | None = self.link.request("GET", f"api/apps/{app_id}")["last_applied"]
+        return last
+
+    @property
     def open_previews(self) -> int:
         """How many previews of the app are connected right now (notebook cells, tabs)."""
         app_id = self._register()["id"]
