@@ -132,3 +132,20 @@ async def test_sync_progress_reaches_open_previews(make_app, tmp_path: Path) -> 
             statuses.append(message["data"]["status"])
     socket.close()
     assert statuses == ["queued", "running", "done"]
+
+
+async def test_the_apps_list_details_last_build_deployment_and_sync(
+    make_app, tmp_path: Path
+) -> None:
+    app: App = make_app()
+    deployment = await in_thread(app.deploy)
+    job = await in_thread(lambda: app.sync(str(bare_repo(tmp_path / "remote.git"))))
+    await in_thread(lambda: job.wait(30))
+    plain = await in_thread(lambda: app.link.request("GET", "api/apps"))
+    assert "latest_deployment" not in plain[0]
+    (listed,) = await in_thread(lambda: app.link.request("GET", "api/apps?details=1"))
+    assert listed["id"] == app.id
+    assert listed["latest_deployment"]["id"] == deployment.id
+    assert listed["latest_sync"]["id"] == job.id
+    assert listed["latest_sync"]["status"] == "done"
+    assert listed["last_build"]["kind"] in ("check", "dev")

@@ -29,7 +29,7 @@ from ..kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
 from ..store import Store, default_path
 from ..store.deployments import DeploymentRecord
 from ..store.sync_jobs import SyncJobRecord
-from .handlers import DEVSERVER_SETTING, ESBUILD_SETTING, handlers
+from .handlers import DEVSERVER_SETTING, ESBUILD_SETTING, STORE_SETTING, handlers
 from .recorder import StoreRecorder
 
 
@@ -110,6 +110,7 @@ class FastPreviewApp(ExtensionApp):
         )
         self.settings[ESBUILD_SETTING] = self.esbuild
         self.settings[DEVSERVER_SETTING] = self.devserver
+        self.settings[STORE_SETTING] = self.store
         self.loop = IOLoop.current()
         self.sync = SyncQueue(
             self.store,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import asdict
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -18,10 +19,12 @@ from ..devserver import AppFolderError, DevServer
 from ..devserver.handlers import DEVSERVER_SETTING, preview_routes
 from ..esbuild import EsbuildNotFound
 from ..gitsync.handlers import sync_routes
+from ..store import Store
 
 ROUTE_PREFIX = "fastpreview"
 AUTH_RESOURCE = "fastpreview"
 ESBUILD_SETTING = "fastpreview_esbuild"
+STORE_SETTING = "fastpreview_store"
 
 
 class FastPreviewAPIHandler(APIHandler):
@@ -60,12 +63,32 @@ class StatusHandler(FastPreviewAPIHandler):
 
 
 class AppsHandler(FastPreviewAPIHandler):
-    """`GET` lists the registered apps; `POST {"path": "<folder>"}` registers one."""
+    """`GET` lists the registered apps (with `?details=1`, also each one's last build, latest
+    deployment and latest git sync, for the lab's side panel); `POST {"path": "<folder>"}`
+    registers one."""
 
     @web.authenticated
     @authorized
     def get(self) -> None:
-        self.finish(json.dumps(self.devserver.describe_all()))
+        apps = self.devserver.describe_all()
+        if self.get_query_argument("details", "") in ("1", "true"):
+            apps = [{**app, **self._history(app)} for app in apps]
+        self.finish(json.dumps(apps))
+
+    def _history(self, app: dict[str, Any]) -> dict[str, Any]:
+        store: Store = self.settings[STORE_SETTING]
+        registered = self.devserver.registry.get(app["id"])
+        record = store.app_for_folder(registered.folder) if registered else None
+        if record is None:
+            return {"last_build": None, "latest_deployment": None, "latest_sync": None}
+        builds = store.builds(record.id, 1)
+        deployments = store.deployments(record.id, 1)
+        jobs = store.sync_jobs(record.id, 1)
+        return {
+            "last_build": asdict(builds[0]) if builds else None,
+            "latest_deployment": deployments[0].to_json() if deployments else None,
+            "latest_sync": jobs[0].to_json() if jobs else None,
+        }
 
     @web.authenticated
     @authorized
