@@ -17,13 +17,24 @@ const ENTRIES = [
   'react-dom/client',
   'react/jsx-runtime',
   'react/jsx-dev-runtime',
-  'react-refresh/runtime'
+  'react-refresh/runtime',
+  // The visual editor, bundled with the entries above so that it shares their one React.
+  '@puckeditor/core'
 ];
 // Their production builds are stubs: react-refresh's throws on import, jsxDEV is undefined.
 const DEV_ONLY = new Set(['react/jsx-dev-runtime', 'react-refresh/runtime']);
+// ES module packages: re-exported as they are (there are no CommonJS keys to list).
+const ES_MODULES = new Set(['@puckeditor/core']);
+// Style sheets shipped beside the modules, listed under `styles` in importmap.json (an import
+// map only maps scripts). Puck's is its no-external.css: puck.css less the @import of a web
+// font, which would need the internet at run time.
+const STYLES = [
+  { spec: '@puckeditor/core/puck.css', source: '@puckeditor/core/no-external.css', out: 'puckeditor_core' }
+];
 const NAMESPACE = 'vendor-entry';
 
-const fileName = spec => spec.replace('/', '_');
+const fileName = spec => spec.replace(/^@/, '').replace('/', '_');
+const packageName = spec => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
 // The packages are CommonJS, so `export * from` would give no named exports: list the keys
 // node sees. They pick their build from NODE_ENV when first required, hence the cache reset.
@@ -38,6 +49,9 @@ function exportNames(spec, mode) {
 }
 
 function entrySource(spec, mode) {
+  if (ES_MODULES.has(spec)) {
+    return `export * from ${JSON.stringify(spec)};\n`;
+  }
   const names = exportNames(spec, mode).join(', ');
   const id = JSON.stringify(spec);
   return `import m from ${id};\nexport const { ${names} } = m;\nexport default m;\n`;
@@ -65,7 +79,10 @@ async function buildMode(mode) {
 
   const result = await esbuild.build({
     absWorkingDir: labextensionDir,
-    entryPoints: specs.map(spec => ({ in: `${NAMESPACE}:${spec}`, out: fileName(spec) })),
+    entryPoints: [
+      ...specs.map(spec => ({ in: `${NAMESPACE}:${spec}`, out: fileName(spec) })),
+      ...STYLES.map(({ source, out }) => ({ in: source, out }))
+    ],
     outdir,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -96,9 +113,10 @@ async function buildMode(mode) {
   });
   assertNoDuplicateModules(result.metafile);
 
-  const packages = [...new Set(specs.map(spec => spec.split('/')[0]))];
+  const packages = [...new Set(specs.map(packageName))];
   const importmap = {
     imports: Object.fromEntries(specs.map(spec => [spec, `./${fileName(spec)}.js`])),
+    styles: Object.fromEntries(STYLES.map(({ spec, out }) => [spec, `./${out}.css`])),
     versions: Object.fromEntries(
       packages.map(name => [name, require(`${name}/package.json`).version])
     )
