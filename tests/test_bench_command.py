@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_fastpreview.bench import command
+from jupyter_fastpreview import cli
 from jupyter_fastpreview.bench.figures import TARGETS, Target
 
 
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, list]:
+    """`jupyter fastpreview bench ...`, through the command-line entry point."""
     out = tmp_path / "bench.json"
-    status = command.main(["--components", "12", "--runs", "2", "--no-browser", "--json", str(out)])
+    arguments = ["--components", "12", "--runs", "2", "--no-browser", "--json", str(out)]
+    status = cli.main(["bench", *arguments])
     return status, capsys.readouterr().out, json.loads(out.read_text())
 
 

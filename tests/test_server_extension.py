@@ -83,6 +83,10 @@ async def test_status_reports_the_service_it_was_given(fake_esbuild: FakeEsbuild
             "pid": 4242,
         },
         "apps": [],
+        "sessions": {"total": 0, "by_app": {}},
+        "builds_in_flight": {"total": 0, "by_app": {}},
+        "deploys_in_flight": {"total": 0, "deploys": []},
+        "sync_jobs": {"queued": 0, "running": 0, "done": 0, "failed": 0},
     }
 
 

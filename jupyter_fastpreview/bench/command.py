@@ -1,8 +1,9 @@
-"""`jupyter fastpreview bench`: the benchmark suite headless, with everything it needs started
-here on 127.0.0.1 — a Jupyter server with the extension, generated apps of the chosen sizes
-(or copies of given apps), and, when Playwright and Chromium are installed, a headless browser
-with the preview open, so the HMR figure is end to end. Prints the tables, writes JSON, and
-exits 1 when a seed target is missed.
+"""Run the benchmark suite headless, on generated apps of chosen sizes or on given apps.
+
+Everything it needs is started here on 127.0.0.1: a Jupyter server with the extension, the
+apps (generated, or copies), and, when Playwright and Chromium are installed, a headless
+browser with the preview open, so the HMR figure is end to end. Prints the tables, writes
+JSON, and exits 1 when a seed target is missed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -115,13 +115,3 @@ def _preview_open(browser: Any, app: App) -> Iterator[None]:
         yield
     finally:
         page.close()
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jupyter fastpreview bench", description=__doc__)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..bundle import BundleError, build_production
 from ..esbuild import EsbuildService
+from ..server.events import log_event
 from ..store import Store
 from ..store.deployments import DeploymentRecord
 from .local import LocalTarget
@@ -44,6 +45,7 @@ _BUILD_PERCENT = 0
 _PUBLISH_PERCENT = (40, 90)
 _PROMOTE_PERCENT = 95
 _RUNNING = ("building", "publishing")
+_LOGGED_ERROR_CHARS = 300
 _PHASE_OF_STATUS = {
     "building": "build",
     "publishing": "publish",
@@ -139,7 +141,7 @@ class Deployer:
         """Build, publish and (maybe) promote; the record ends `live` or `failed`."""
         started = time.perf_counter()
         try:
-            return self._run(job, started)
+            live = self._run(job, started)
         except (BundleError, DeployError) as error:
             self._fail(job, str(error), started)
             raise DeployError(str(error)) from error
@@ -148,6 +150,8 @@ class Deployer:
             raise
         finally:
             self._progress.pop(job.record.id, None)
+        _log_deploy(job.record, "ok", live.ms, size=live.size)
+        return live
 
     def _run(self, job: DeployJob, started: float) -> DeploymentRecord:
         record, target = job.record, job.target
@@ -193,6 +197,7 @@ class Deployer:
     def _fail(self, job: DeployJob, error: str, started: float) -> None:
         ms = (time.perf_counter() - started) * 1000
         self.store.fail_deployment(job.record.id, error, ms)
+        _log_deploy(job.record, "error", ms, error=error[:_LOGGED_ERROR_CHARS])
         percent = self._progress.get(job.record.id, {}).get("percent", 0)
         self._emit(job, "failed", percent, error=error)
 
@@ -209,6 +214,11 @@ class Deployer:
         self._progress[record.id] = event
         if job.events:
             job.events(record.slug, event)
+
+    def in_flight(self) -> list[dict[str, Any]]:
+        """The latest progress event of each deploy running now (safe from any thread: the
+        deploying threads change the dict, and a dict copy is atomic)."""
+        return list(self._progress.copy().values())
 
     # managing deployments
 
@@ -277,3 +287,18 @@ class Deployer:
 
     def _target(self, record: DeploymentRecord) -> Target:
         return self.targets(record.target, record.options)
+
+
+def _log_deploy(record: DeploymentRecord, status: str, ms: float | None, **extra: Any) -> None:
+    """The deploy's log line; a failure is a warning, seen at the server's default level."""
+    level = logging.WARNING if status == "error" else None
+    log_event(
+        "deploy",
+        level=level,
+        app=record.slug,
+        target=record.target,
+        deployment=record.id,
+        status=status,
+        **extra,
+        ms=ms,
+    )

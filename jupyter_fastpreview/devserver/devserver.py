@@ -20,6 +20,7 @@ from typing import Any
 
 from ..esbuild import EsbuildService
 from ..hmr import HmrHub
+from ..server.events import log_event
 from .apps import App, AppRegistry
 from .deps import DependencyBundler
 from .observer import AppObserver
@@ -101,9 +102,12 @@ class DevServer:
         task.add_done_callback(self._tasks.discard)
 
     def _observe(self, session: AppSession, kind: str, started: float) -> None:
+        ms = (time.perf_counter() - started) * 1000
+        error = session.channel.error
+        status = "error" if error else "ok"
+        log_event("build", app=session.app.id, kind=kind, status=status, ms=ms)
         if self.observer:
-            ms = (time.perf_counter() - started) * 1000
-            self.observer.applied(session.app, kind, ms, session.channel.error)
+            self.observer.applied(session.app, kind, ms, error)
 
     def _applier(self, session: AppSession) -> Batch:
         """Apply a batch of changes to the session, then tell the observer how it went."""
@@ -186,6 +190,14 @@ class DevServer:
         for app in self.registry:
             if app.folder == folder.resolve():
                 self.hub.send_custom(app.id, event, data)
+
+    def sessions_per_app(self) -> dict[str, int]:
+        """Open previews (HMR connections) of each app with a running session."""
+        return {app_id: len(session.channel.clients) for app_id, session in self.sessions.items()}
+
+    def builds_in_flight(self) -> dict[str, int]:
+        """Batches of changes and checks running now, for each app that has any."""
+        return {app_id: count for app_id, count in self._builds_in_flight.items() if count}
 
     def describe_all(self) -> list[dict[str, Any]]:
         return [self.describe(app.id) or {} for app in self.registry]

@@ -17,10 +17,11 @@ from urllib.parse import urlparse
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.base.websocket import WebSocketMixin
+from jupyter_server.base.websocket import WS_PING_INTERVAL, WebSocketMixin
 from jupyter_server.utils import url_path_join
 from tornado import web
-from tornado.websocket import WebSocketHandler
+from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..hmr import Client
 from .deps import DependencyError
@@ -32,6 +33,9 @@ from .session import JAVASCRIPT, AppSession
 from .urls import ROUTE
 
 DEVSERVER_SETTING = "fastpreview_devserver"
+KEEPALIVE_SETTING = "fastpreview_hmr_keepalive"
+MISSED_PINGS = 3
+"""A socket that answered no ping for this many intervals is closed: its peer is gone."""
 CLIENT_DIR = Path(__file__).resolve().parent / "client"
 SANDBOX = "sandbox allow-scripts allow-forms allow-modals allow-popups allow-downloads"
 NO_CACHE = "no-cache"
@@ -172,7 +176,11 @@ class DepsHandler(PreviewHandler):
 
 
 class HmrSocketHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
-    """`P@hmr`: the HMR websocket. Token and `Origin` are checked before the upgrade."""
+    """`P@hmr`: the HMR websocket. Token and `Origin` are checked before the upgrade.
+
+    Pings come from the server's one `Keepalive`, not from a timer and a task per connection
+    (what `WebSocketMixin` and tornado would start): thousands of previews may be open.
+    """
 
     capability_authenticated = True
     app_id = ""
@@ -181,6 +189,11 @@ class HmrSocketHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
     @property
     def devserver(self) -> DevServer:
         return self.settings[DEVSERVER_SETTING]
+
+    @property
+    def ping_interval(self) -> int:
+        """No per-connection pinging (see `Keepalive`)."""
+        return 0
 
     def set_default_headers(self) -> None:
         """Nothing: JupyterHandler's page headers mean nothing on an upgrade response."""
@@ -213,13 +226,62 @@ class HmrSocketHandler(WebSocketMixin, WebSocketHandler, JupyterHandler):
         self.client = self.devserver.hub.connect(self.app_id, self)
         if self.client is None:
             self.close(1001, "app removed")
+            return
+        self.last_pong = IOLoop.current().time()
+        keepalive = self.keepalive
+        if keepalive is not None:
+            keepalive.add(self)
+
+    @property
+    def keepalive(self) -> Keepalive | None:
+        """The server's keepalive, made on first use; None if pings are off."""
+        interval = self.settings.get("ws_ping_interval", WS_PING_INTERVAL)
+        if not interval:
+            return None
+        if KEEPALIVE_SETTING not in self.settings:
+            self.settings[KEEPALIVE_SETTING] = Keepalive(interval)
+        return self.settings[KEEPALIVE_SETTING]
 
     def on_message(self, message: str | bytes) -> None:
         self.devserver.hub.receive(self.app_id, message)
 
     def on_close(self) -> None:
+        keepalive = self.settings.get(KEEPALIVE_SETTING)
+        if keepalive is not None:
+            keepalive.discard(self)
         if self.client is not None:
             self.devserver.hub.disconnect(self.app_id, self.client)
+
+
+class Keepalive:
+    """Pings every open HMR socket of a server from one timer, and closes the sockets whose
+    peer stopped answering (a laptop put to sleep never sends a close)."""
+
+    def __init__(self, interval_ms: float) -> None:
+        self.timeout_s = MISSED_PINGS * interval_ms / 1000
+        self.sockets: set[HmrSocketHandler] = set()
+        self._timer = PeriodicCallback(self.ping_all, interval_ms)
+
+    def add(self, socket: HmrSocketHandler) -> None:
+        self.sockets.add(socket)
+        if not self._timer.is_running():
+            self._timer.start()
+
+    def discard(self, socket: HmrSocketHandler) -> None:
+        self.sockets.discard(socket)
+        if not self.sockets:
+            self._timer.stop()
+
+    def ping_all(self) -> None:
+        now = IOLoop.current().time()
+        for socket in list(self.sockets):
+            if now - socket.last_pong > self.timeout_s:
+                socket.close(1001, "ping timeout")
+                continue
+            try:
+                socket.ping()
+            except WebSocketClosedError:
+                self.discard(socket)
 
 
 def preview_routes() -> list[tuple[str, type[web.RequestHandler]]]:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import mimetypes
 import posixpath
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,6 +232,7 @@ class AppSession:
 
     async def apply_changes(self, paths: set[Path]) -> None:
         """Bring open previews up to date with a batch of changed files."""
+        started = time.perf_counter()
         changed = {module_id(self.folder, path) for path in paths}
         self._resolved.clear()  # a file added, moved or deleted may change what names what
         if not self.previewed:
@@ -238,7 +240,7 @@ class AppSession:
             return
         timestamp = self._next_timestamp()
         if INDEX_HTML in changed:
-            self._full_reload("index.html changed", INDEX_HTML)
+            self._full_reload("index.html changed", INDEX_HTML, started)
             return
         loaded = {module for module in changed if self.graph.is_loaded(module)}
         deleted = {module for module in loaded if not self._exists(module)}
@@ -260,9 +262,10 @@ class AppSession:
         stylesheets = sorted(m for m in changed & self.stylesheets if self._exists(m))
         fixed_unloaded = [module for module in reloaded if module in never_ran]
         if fixed_unloaded:
-            self._full_reload(f"{fixed_unloaded[0]} failed to load before and is fixed", None)
+            reason = f"{fixed_unloaded[0]} failed to load before and is fixed"
+            self._full_reload(reason, None, started)
         else:
-            self._send_updates(reloaded, stylesheets, timestamp)
+            self._send_updates(reloaded, stylesheets, timestamp, started)
         if pruned:
             self.hub.send_prune(self.app.id, pruned)
         for failure in errors:
@@ -294,10 +297,12 @@ class AppSession:
         script, resolved = await self._link(module, source)
         return self._loaded(module, script, resolved)
 
-    def _send_updates(self, reloaded: list[str], stylesheets: list[str], timestamp: int) -> None:
+    def _send_updates(
+        self, reloaded: list[str], stylesheets: list[str], timestamp: int, started: float
+    ) -> None:
         outcome = self.graph.propagate(reloaded)
         if isinstance(outcome, FullReload):
-            self._full_reload(outcome.reason, outcome.path)
+            self._full_reload(outcome.reason, outcome.path, started)
             return
         updates = [module_update("css-update", m, m, timestamp) for m in stylesheets]
         updates += [
@@ -305,11 +310,13 @@ class AppSession:
             for b in outcome.boundaries
         ]
         if updates:
-            self.hub.send_update(self.app.id, updates, self._next_build_hash(updates))
+            build_hash = self._next_build_hash(updates)
+            self.hub.send_update(self.app.id, updates, build_hash, started)
 
     def invalidate(self, module: str, message: str) -> None:
         """The browser could not apply an update to `module` (`import.meta.hot.invalidate`):
         its importers must, at the module's current stamp so they get the instance just run."""
+        started = time.perf_counter()
         timestamp = self.graph.timestamp(module)
         if (module, timestamp) in self._invalidations or not self.graph.is_loaded(module):
             return  # every open preview reports it; handle it once
@@ -317,7 +324,7 @@ class AppSession:
         outcome = self.graph.propagate([module], from_importers=True)
         if isinstance(outcome, FullReload):
             why = f": {message}" if message else ""
-            self._full_reload(f"{module} invalidated{why}; {outcome.reason}", module)
+            self._full_reload(f"{module} invalidated{why}; {outcome.reason}", module, started)
             return
         stamp = timestamp if timestamp is not None else self._next_timestamp()
         self.graph.invalidate(self.graph.importers(module), stamp)
@@ -325,14 +332,15 @@ class AppSession:
             module_update("js-update", b.path, b.accepted_path, stamp) for b in outcome.boundaries
         ]
         if updates:
-            self.hub.send_update(self.app.id, updates, self._next_build_hash(updates))
+            build_hash = self._next_build_hash(updates)
+            self.hub.send_update(self.app.id, updates, build_hash, started)
 
-    def _full_reload(self, reason: str, path: str | None) -> None:
+    def _full_reload(self, reason: str, path: str | None, started: float) -> None:
         # The reloaded page requests every module again, and reports what still fails.
         self.broken.clear()
         self.hub.clear_error(self.app.id)
         build_hash = self._next_build_hash({"reload": reason})
-        self.hub.send_full_reload(self.app.id, reason, path, build_hash)
+        self.hub.send_full_reload(self.app.id, reason, path, build_hash, started)
 
     def _next_build_hash(self, change: object) -> str:
         text = f"{self.build_hash}:{json.dumps(change, sort_keys=True)}"

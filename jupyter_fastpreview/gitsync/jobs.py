@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from ..server.events import log_event
 from ..store import AppRecord, Store
 from ..store.sync_jobs import SyncJobRecord
 from .credentials import redact
@@ -223,6 +224,7 @@ class SyncQueue:
         self._wake.clear()
 
     def _run(self, job: SyncJobRecord) -> None:
+        started = time.perf_counter()
         try:
             commit = self._sync(job)
         except SyncError as error:
@@ -235,6 +237,20 @@ class SyncQueue:
             log.info(
                 "sync job %s pushed %s to %s, branch %s", job.id, commit, job.remote, job.branch
             )
+        self._log_run(job, started)
+
+    def _log_run(self, job: SyncJobRecord, started: float) -> None:
+        """The attempt's log line: the job's status after it (`queued` again for a retry)."""
+        after = self.store.sync_job(job.id)
+        app = self.store.app(job.app_id)
+        log_event(
+            "sync",
+            job=job.id,
+            app=app.name if app else job.app_id,
+            status=after.status if after else "deleted",
+            attempts=job.attempts,
+            ms=(time.perf_counter() - started) * 1000,
+        )
 
     def _sync(self, job: SyncJobRecord) -> str:
         """Snapshot the app folder, commit it, push it; the pushed commit's sha."""

@@ -1,8 +1,11 @@
 """Channels of HMR clients, one per app, and what the server remembers for each.
 
-Sending never waits for a client: each connection has a bounded queue drained by its own
-task, so one slow or stalled preview cannot delay the others; a client whose queue overflows
-is closed (it reconnects and, seeing a new build hash, reloads). A new connection first gets
+Sending never waits for a client: a message goes straight to the socket when no write of that
+connection is in progress, else into the connection's bounded backlog, written when the write
+before it completes; so one slow or stalled preview cannot delay the others, and a client whose
+backlog overflows is closed (it reconnects and, seeing a new build hash, reloads). An idle
+connection holds no task, queue or buffer: a server keeps thousands of previews open. A message
+is serialised and encoded once for all of its app's clients. A new connection first gets
 `connected`, then the app's current build error if it has one, so an overlay survives a reload.
 """
 
@@ -13,11 +16,13 @@ import contextlib
 import json
 import logging
 import secrets
-from collections import OrderedDict, defaultdict
+import time
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..server.events import log_event
 from . import messages
 
 QUEUE_LIMIT = 256
@@ -33,55 +38,83 @@ log = logging.getLogger(__name__)
 
 
 class Socket(Protocol):
-    """What the hub needs of a websocket connection (tornado's handler has it)."""
+    """What the hub needs of a websocket connection (tornado's handler has it). `bytes` are
+    UTF-8 JSON text, sent as a text frame."""
 
-    def write_message(self, message: str) -> Awaitable[None]: ...
+    def write_message(self, message: bytes) -> Awaitable[None]: ...
 
     def close(self, code: int | None = None, reason: str | None = None) -> None: ...
 
 
 class Client:
-    """One connection: a bounded queue of JSON texts, written in order by one task."""
+    """One connection: at most one write in progress, the messages behind it in a backlog of
+    at most `queue_limit`, written in order as each write completes."""
+
+    __slots__ = ("socket", "closed", "_limit", "_backlog", "_writing")
 
     def __init__(self, socket: Socket, queue_limit: int = QUEUE_LIMIT) -> None:
         self.socket = socket
-        self._queue: asyncio.Queue[str] = asyncio.Queue(queue_limit)
-        self._writer = asyncio.get_running_loop().create_task(self._drain())
         self.closed = False
+        self._limit = queue_limit
+        self._backlog: deque[bytes] | None = None
+        """Created on the first message that must wait, dropped once written: idle is cheap."""
+        self._writing: asyncio.Future[None] | None = None
 
-    def send(self, text: str) -> bool:
-        """Queue `text`; on overflow close the connection and return False."""
+    def send(self, data: bytes) -> bool:
+        """Write `data` now, or after the writes before it; False if the client is closed
+        (by this call when its backlog overflows)."""
         if self.closed:
             return False
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
-            log.warning("HMR client cannot keep up (%d messages queued); closing it", QUEUE_LIMIT)
+        if self._writing is None:
+            self._write(data)
+            return not self.closed
+        if self._backlog is None:
+            self._backlog = deque()
+        if len(self._backlog) >= self._limit:
+            log.warning("HMR client cannot keep up (%d messages queued); closing it", self._limit)
             self.close(OVERFLOW_CLOSE_CODE, "send queue overflow")
             return False
+        self._backlog.append(data)
         return True
 
-    async def _drain(self) -> None:
-        while True:
-            text = await self._queue.get()
-            try:
-                await self.socket.write_message(text)
-            except Exception as failure:  # noqa: BLE001 - any write failure ends this client
-                log.debug("HMR client write failed: %r", failure)
-                self.closed = True
-                return
+    def _write(self, data: bytes) -> None:
+        try:
+            writing = asyncio.ensure_future(self.socket.write_message(data))
+        except Exception as failure:  # noqa: BLE001 - any write failure ends this client
+            self._failed(failure)
+            return
+        self._writing = writing
+        writing.add_done_callback(self._written)
+
+    def _written(self, writing: asyncio.Future[None]) -> None:
+        self._writing = None
+        if self.closed or writing.cancelled():
+            return
+        failure = writing.exception()
+        if failure is not None:
+            self._failed(failure)
+        elif self._backlog:
+            self._write(self._backlog.popleft())
+        else:
+            self._backlog = None
+
+    def _failed(self, failure: BaseException) -> None:
+        log.debug("HMR client write failed: %r", failure)
+        self.detach()
 
     def close(self, code: int | None = None, reason: str | None = None) -> None:
         if self.closed:
             return
-        self.closed = True
-        self._writer.cancel()
+        self.detach()
         self.socket.close(code, reason)
 
     def detach(self) -> None:
-        """The socket closed by itself: stop writing to it."""
+        """The socket closed (or failed): stop writing to it."""
         self.closed = True
-        self._writer.cancel()
+        self._backlog = None
+        if self._writing is not None:
+            self._writing.cancel()
+            self._writing = None
 
 
 @dataclass
@@ -124,9 +157,9 @@ class HmrHub:
             return None
         client = Client(socket, self.queue_limit)
         channel.clients.add(client)
-        client.send(json.dumps(messages.connected(channel.build_hash, self.server_id)))
+        client.send(_encoded(messages.connected(channel.build_hash, self.server_id)))
         if channel.error:
-            client.send(json.dumps(messages.error(channel.error)))
+            client.send(_encoded(messages.error(channel.error)))
         return client
 
     def disconnect(self, app_id: str, client: Client) -> None:
@@ -137,16 +170,26 @@ class HmrHub:
 
     # server -> clients
 
-    def broadcast(self, app_id: str, message: dict[str, Any]) -> None:
+    def broadcast(self, app_id: str, message: dict[str, Any]) -> int:
+        """Send `message` to every client of the app; how many took it."""
         channel = self.channels.get(app_id)
         if channel is None:
-            return
-        text = json.dumps(message)
+            return 0
+        data = _encoded(message)
         for client in list(channel.clients):
-            if not client.send(text):
+            if not client.send(data):
                 channel.clients.discard(client)
+        return len(channel.clients)
 
-    def send_update(self, app_id: str, updates: list[dict[str, Any]], build_hash: str) -> None:
+    def send_update(
+        self,
+        app_id: str,
+        updates: list[dict[str, Any]],
+        build_hash: str,
+        started: float | None = None,
+    ) -> None:
+        """Send an `update`; `started` (`time.perf_counter()` when the change was picked up)
+        times the log line."""
         channel = self.channels[app_id]
         channel.build_hash = build_hash
         channel.runtime_error = None
@@ -155,13 +198,24 @@ class HmrHub:
             channel.sent_at[entry["timestamp"]] = sent_at
         while len(channel.sent_at) > _SENT_AT_KEPT:
             channel.sent_at.popitem(last=False)
-        self.broadcast(app_id, messages.update(updates, build_hash, sent_at))
+        clients = self.broadcast(app_id, messages.update(updates, build_hash, sent_at))
+        log_event(
+            "hmr-update", app=app_id, modules=len(updates), clients=clients, ms=_since(started)
+        )
 
-    def send_full_reload(self, app_id: str, reason: str, path: str | None, build_hash: str) -> None:
+    def send_full_reload(
+        self,
+        app_id: str,
+        reason: str,
+        path: str | None,
+        build_hash: str,
+        started: float | None = None,
+    ) -> None:
         channel = self.channels[app_id]
         channel.build_hash = build_hash
         channel.runtime_error = None
-        self.broadcast(app_id, messages.full_reload(reason, path))
+        clients = self.broadcast(app_id, messages.full_reload(reason, path))
+        log_event("hmr-reload", app=app_id, clients=clients, reason=reason, ms=_since(started))
 
     def send_prune(self, app_id: str, paths: list[str]) -> None:
         self.broadcast(app_id, messages.prune(paths))
@@ -207,6 +261,14 @@ class HmrHub:
                 listener(app_id, data)
             except Exception:  # one failing listener must not stop the others
                 log.exception("HMR listener for %r failed", event)
+
+
+def _since(started: float | None) -> float | None:
+    return None if started is None else (time.perf_counter() - started) * 1000
+
+
+def _encoded(message: dict[str, Any]) -> bytes:
+    return json.dumps(message).encode()
 
 
 def _applied(channel: Channel, data: Any) -> dict[str, Any] | None:

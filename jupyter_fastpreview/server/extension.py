@@ -15,7 +15,7 @@ from pathlib import Path
 from jupyter_core.paths import jupyter_data_dir, jupyter_runtime_dir
 from jupyter_server.extension.application import ExtensionApp
 from tornado.ioloop import IOLoop
-from traitlets import Dict, Integer, Unicode, default
+from traitlets import Bool, Dict, Integer, Unicode, default
 
 from ..deploy import Deployer, LocalTarget
 from ..deploy.handlers import DEPLOYER_SETTING
@@ -29,6 +29,7 @@ from ..kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
 from ..store import Store, default_path
 from ..store.deployments import DeploymentRecord
 from ..store.sync_jobs import SyncJobRecord
+from . import events
 from .handlers import DEVSERVER_SETTING, ESBUILD_SETTING, STORE_SETTING, handlers
 from .recorder import StoreRecorder
 
@@ -94,9 +95,18 @@ class FastPreviewApp(ExtensionApp):
         "Credentials come from boto3's usual chain, never from here.",
     )
 
+    log_events = Bool(
+        False,
+        config=True,
+        help="Log one line per build, HMR update, deploy and git sync (`fastpreview: event=...`, "
+        "with its timing) at INFO, so the server's default log level shows them. Otherwise "
+        "they are DEBUG lines, shown with --ServerApp.log_level=DEBUG.",
+    )
+
     def initialize_settings(self) -> None:
         """Hand the handlers the services they use, through the web app's settings."""
         assert self.serverapp is not None, "initialize_settings runs once linked to a server"
+        events.connect(self.serverapp.log, events_at_info=self.log_events)
         self.esbuild = get_service()
         self.store = Store(self.store_path)
         self.devserver = DevServer(

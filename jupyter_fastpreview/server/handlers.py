@@ -14,7 +14,8 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from .. import __version__
-from ..deploy.handlers import deploy_routes
+from ..deploy import Deployer
+from ..deploy.handlers import DEPLOYER_SETTING, deploy_routes
 from ..devserver import AppFolderError, DevServer
 from ..devserver.handlers import DEVSERVER_SETTING, preview_routes
 from ..esbuild import EsbuildNotFound
@@ -36,15 +37,24 @@ class FastPreviewAPIHandler(APIHandler):
 
 
 class StatusHandler(FastPreviewAPIHandler):
-    """What the lab page needs to know to say whether previews can work."""
+    """What the lab page needs to know to say whether previews can work, and what the server
+    is doing now (`jupyter fastpreview status` prints it): open previews and builds running
+    per app, deploys running, git sync jobs by status."""
 
     @web.authenticated
     @authorized
     def get(self) -> None:
+        deployer: Deployer = self.settings[DEPLOYER_SETTING]
+        store: Store = self.settings[STORE_SETTING]
+        deploys = deployer.in_flight()
         status = {
             "version": __version__,
             "esbuild": self._esbuild_status(),
             "apps": self.devserver.describe_all(),
+            "sessions": _per_app(self.devserver.sessions_per_app()),
+            "builds_in_flight": _per_app(self.devserver.builds_in_flight()),
+            "deploys_in_flight": {"total": len(deploys), "deploys": deploys},
+            "sync_jobs": store.sync_job_counts(),
         }
         self.finish(json.dumps(status))
 
@@ -60,6 +70,10 @@ class StatusHandler(FastPreviewAPIHandler):
             }
         except (EsbuildNotFound, OSError, subprocess.SubprocessError) as error:
             return {"error": str(error), "running": False}
+
+
+def _per_app(counts: dict[str, int]) -> dict[str, Any]:
+    return {"total": sum(counts.values()), "by_app": counts}
 
 
 class AppsHandler(FastPreviewAPIHandler):

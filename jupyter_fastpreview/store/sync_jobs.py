@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 FINISHED_STATUSES = ("done", "failed")
+SYNC_JOB_STATUSES = ("queued", "running", *FINISHED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,17 @@ class SyncJobTable:
             )
             claimed = db.execute("SELECT * FROM sync_jobs WHERE id = ?", (row["id"],)).fetchone()
         return SyncJobRecord(**claimed)
+
+    def sync_job_counts(self) -> dict[str, int]:
+        """How many jobs are in each status, every status named (0 when none)."""
+        rows = (
+            self._connection()
+            .execute("SELECT status, COUNT(*) AS count FROM sync_jobs GROUP BY status")
+            .fetchall()
+        )
+        counts = dict.fromkeys(SYNC_JOB_STATUSES, 0)
+        counts.update({row["status"]: row["count"] for row in rows})
+        return counts
 
     def next_sync_job_due(self) -> float | None:
         """When the next queued job is due, to sleep until then."""
