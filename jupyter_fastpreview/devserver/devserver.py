@@ -37,7 +37,7 @@ class DevServer:
         base_url: str,
         esbuild: EsbuildService,
         *,
-        watch_quiet_ms: int = 3,
+        watch_quiet_ms: int = 2,
         watch_max_wait_ms: int = 100,
         registry_file: Path | None = None,
         observer: AppObserver | None = None,

@@ -40,7 +40,7 @@ class FastPreviewApp(ExtensionApp):
     name = "fastpreview"
 
     debounce_ms = Integer(
-        3,
+        2,
         config=True,
         help="Quiet time (ms) after a file change before the batch of changes is handled. "
         "Writes closer together than this become one HMR update; a change is seen one to two "
