@@ -20,6 +20,9 @@ from typing import Any
 
 from ..esbuild import EsbuildService
 from ..hmr import HmrHub
+from ..kernel.files import AppFileError
+from ..puck import PuckConversionError
+from ..puck.publish import publish
 from ..server.events import log_event
 from .apps import App, AppRegistry
 from .deps import DependencyBundler
@@ -28,6 +31,11 @@ from .session import AppSession
 from .transform import ScriptTransformer
 from .urls import PreviewUrls, preview_prefix
 from .watcher import Batch, FolderWatcher
+
+PUBLISH_EVENT = "fastpreview:puck-publish"
+"""From the visual editor: `data` is the page's Puck data."""
+PUBLISHED = "fastpreview:puck-published"
+PUBLISH_ERROR = "fastpreview:puck-error"
 
 
 class DevServer:
@@ -55,6 +63,7 @@ class DevServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._builds_in_flight: dict[str, int] = {}
         self.hub.on("fastpreview:invalidate", self._on_invalidate)
+        self.hub.on(PUBLISH_EVENT, self._on_publish)
 
     def register(self, path: str) -> tuple[App, bool]:
         """The app for `path` (relative to the server root) and whether it is new; a new app
@@ -215,6 +224,23 @@ class DevServer:
         watcher = self._watchers.pop(app_id, None)
         if watcher:
             await watcher.stop()
+
+    def _on_publish(self, app_id: str, data: Any) -> None:
+        """The visual editor published a page: write it like any edit (off the loop)."""
+        app = self.registry.get(app_id)
+        if app is not None:
+            self._in_background(self._publish(app, data))
+
+    async def _publish(self, app: App, data: Any) -> None:
+        try:
+            if not isinstance(data, dict):
+                raise PuckConversionError((), "the page data must be an object")
+            await asyncio.to_thread(publish, app.folder, data)
+        except (PuckConversionError, AppFileError) as refused:
+            where = getattr(refused, "path", None)
+            self.hub.send_custom(app.id, PUBLISH_ERROR, {"message": str(refused), "path": where})
+            return
+        self.hub.send_custom(app.id, PUBLISHED, {"files": ["puck.json", "src/PuckPage.tsx"]})
 
     def _on_invalidate(self, app_id: str, data: Any) -> None:
         session = self.sessions.get(app_id)

@@ -27,6 +27,7 @@ from ..hmr import Client
 from .deps import DependencyError
 from .devserver import DevServer
 from .errors import ModuleError
+from .page import EDITOR_PAGE
 from .paths import PathRefused, confine
 from .resolve import VENDOR_DIR
 from .session import JAVASCRIPT, AppSession
@@ -127,10 +128,17 @@ class ModuleHandler(PreviewHandler):
 
 
 class RuntimeHandler(PreviewHandler):
-    """`P@fastpreview/<file>`: the browser runtime, and the generated entry module."""
+    """`P@fastpreview/<file>`: the browser runtime, the generated entry module, and the
+    visual editor's page."""
 
     @allow_unauthenticated
     async def get(self, app_id: str, token: str, file: str) -> None:
+        if file == EDITOR_PAGE:
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Referrer-Policy", "no-referrer")
+            self.finish(self.session.editor_page())
+            return
         if file == "entry.tsx":
             try:
                 body = await self.session.serve_entry(self.request.uri or "")
@@ -154,8 +162,13 @@ class VendorHandler(PreviewHandler):
             file = confine(VENDOR_DIR, path)
         except PathRefused as refused:
             raise web.HTTPError(404) from refused
-        if not file.is_file() or file.suffix != ".js":
+        if not file.is_file() or file.suffix not in (".js", ".css"):
             raise web.HTTPError(404)
+        if file.suffix == ".css":
+            self.set_header("Content-Type", "text/css; charset=utf-8")
+            self.set_header("Cache-Control", IMMUTABLE)
+            self.finish(file.read_text())
+            return
         self.finish_script(file.read_text(), IMMUTABLE)
 
 

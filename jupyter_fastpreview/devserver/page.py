@@ -19,6 +19,13 @@ from .errors import ModuleError
 from .urls import PreviewUrls
 
 ENTRY_MODULE = "/@fastpreview/entry.tsx"
+EDITOR_PAGE = "editor"
+"""`P@fastpreview/editor`: the visual editor of the app's page."""
+PUCK_STYLESHEET = "puckeditor_core.css"
+EDITOR_STYLE = (
+    "<style>.fp-editor-notice{font:13px sans-serif;padding:4px 8px;background:#e8f5e9}"
+    '.fp-editor-notice[data-kind="error"]{background:#ffebee;color:#b71c1c}</style>\n'
+)
 _ROOT_RELATIVE = re.compile(r"""(?P<attribute>\s(?:src|href)\s*=\s*)(?P<q>["'])/(?!/)""", re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _HTML = re.compile(r"<html\b[^>]*>", re.I)
@@ -32,6 +39,14 @@ def render_page(folder: Path, name: str, urls: PreviewUrls, page_globals: dict[s
         page = rewrite_root_urls(index.read_text(errors="replace"), urls)
     else:
         page = generated_app.page(name, urls.runtime("entry.tsx"))
+    return inject_first_in_head(page, head_scripts(urls, page_globals))
+
+
+def render_editor_page(name: str, urls: PreviewUrls, page_globals: dict[str, Any]) -> str:
+    """The visual editor's page: our scripts, Puck's stylesheet, the editor module."""
+    page = generated_app.page(f"{name} (visual editor)", urls.runtime("editor.js"))
+    style = f'<link rel="stylesheet" href="{html.escape(urls.vendor(PUCK_STYLESHEET))}" />\n'
+    page = page.replace("</head>", f"{style}{EDITOR_STYLE}</head>", 1)
     return inject_first_in_head(page, head_scripts(urls, page_globals))
 
 

@@ -25,7 +25,7 @@ from .check import entry_modules
 from .errors import ModuleError, position_of
 from .graph import FullReload, ModuleGraph
 from .imports import Specifier
-from .page import ENTRY_MODULE, entry_source, render_page
+from .page import ENTRY_MODULE, entry_source, render_editor_page, render_page
 from .paths import PathRefused, confine, module_id, request_id
 from .render import (
     is_script,
@@ -86,13 +86,18 @@ class AppSession:
     # serving
 
     def page(self) -> str:
-        page_globals = {
+        return render_page(self.folder, self.app.name, self.urls, self._page_globals())
+
+    def editor_page(self) -> str:
+        return render_editor_page(self.app.name, self.urls, self._page_globals())
+
+    def _page_globals(self) -> dict[str, str]:
+        return {
             "base": self.urls.prefix,
             "app": self.app.id,
             "buildHash": self.build_hash,
             "serverId": self.hub.server_id,
         }
-        return render_page(self.folder, self.app.name, self.urls, page_globals)
 
     async def serve(self, requested: str, imported: bool, self_url: str) -> Served:
         """The response for app file `requested` (a decoded path relative to the folder).

@@ -231,6 +231,42 @@ class App:
 
         return history(self, limit)
 
+    # the visual editor
+
+    def edit(self, height: int = 640) -> Any:
+        """The app's page in Puck's visual editor, in this cell; publishing writes `puck.json`
+        and `src/PuckPage.tsx`, which reach every preview by HMR. Seeds the default component
+        library and an empty page the first time."""
+        from ..puck.defaults import library_files
+        from ..puck.publish import PAGE_MODULE, page_files, read_page_data
+
+        seeds = {path: text for path, text in library_files().items() if not self._exists(path)}
+        if not self._exists(PAGE_MODULE):
+            seeds.update(page_files(read_page_data(self.folder)))
+        if seeds:
+            self._files.write_many(seeds)
+        widget = self.preview(height)
+        widget.edit_mode = True
+        return widget
+
+    @property
+    def page_data(self) -> dict[str, Any]:
+        """The page's Puck data (`puck.json`), or an empty page."""
+        from ..puck.publish import read_page_data
+
+        return read_page_data(self.folder)
+
+    @page_data.setter
+    def page_data(self, data: dict[str, Any]) -> None:
+        """Publish `data` as the page, like the editor's Publish button; raises
+        `PuckConversionError` (naming where) and writes nothing if it cannot be a page."""
+        from ..puck.publish import publish
+
+        publish(self.folder, data)
+
+    def _exists(self, path: str) -> bool:
+        return (self.folder / path).is_file()
+
     def preview(self, height: int = 420) -> Any:
         """The running app in a notebook cell, hot-updated on every edit."""
         from ..widget import PreviewWidget

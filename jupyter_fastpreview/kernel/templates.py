@@ -50,4 +50,19 @@ export default function Counter({ label }: { label: string }) {
 """,
 }
 
-TEMPLATES: dict[str, dict[str, str]] = {"react-ts": REACT_TS}
+
+def _puck() -> dict[str, str]:
+    """A page made in the visual editor: `App.tsx` renders the published `PuckPage`."""
+    from ..puck.defaults import library_files
+    from ..puck.publish import EMPTY_PAGE, page_files
+
+    return {
+        "src/App.tsx": 'import PuckPage from "./PuckPage";\n\n'
+        "export default function App() {\n  return <PuckPage />;\n}\n",
+        **library_files(),
+        **page_files(EMPTY_PAGE),
+        "tsconfig.json": REACT_TS["tsconfig.json"],
+    }
+
+
+TEMPLATES: dict[str, dict[str, str]] = {"react-ts": REACT_TS, "puck": _puck()}

@@ -94,7 +94,12 @@ function render({ model, el }) {
   iframe.referrerPolicy = "no-referrer";
 
   const baseUrl = jupyterBaseUrl();
-  const previewUrl = () => (baseUrl === null ? null : baseUrl + model.get("src"));
+  // The edit toggle shows the app's page in the visual editor instead of the live app.
+  const previewUrl = () => {
+    if (baseUrl === null) return null;
+    const url = baseUrl + model.get("src");
+    return model.get("edit_mode") ? `${url}@fastpreview/editor` : url;
+  };
 
   const editToggle = button("Edit", "Toggle the visual edit mode", () => {
     model.set("edit_mode", !model.get("edit_mode"));
@@ -152,6 +157,10 @@ function render({ model, el }) {
       showDeploy(activity, event.data.data ?? {});
     } else if (type === "fastpreview:sync") {
       showSync(activity, event.data.data ?? {});
+    } else if (type === "fastpreview:puck") {
+      activity.dataset.kind = "editor";
+      activity.dataset.phase = event.data.data?.kind ?? "";
+      activity.textContent = String(event.data.data?.text ?? "");
     } else if (type === "fastpreview:error") {
       setStatus("error", event.data.message?.split("\n")[0]);
       model.set("last_error", String(event.data.message ?? ""));
