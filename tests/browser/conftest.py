@@ -96,6 +96,17 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter
     yield from _start_server(tmp_path_factory.mktemp("jupyter"))
 
 
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    """A `jupyter lab` server (JupyterLab served, its app object exposed to the page)."""
+    server = JupyterServer(tmp_path_factory.mktemp("lab"), lab=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def restartable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
     """A server of the test's own, which the test may stop, restart and edit files around."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fp_browser import JupyterServer
 from playwright.sync_api import expect
 
@@ -36,16 +34,6 @@ KERNEL_IDLE = """() => {
   const kernel = panel && panel.sessionContext && panel.sessionContext.session?.kernel;
   return kernel && kernel.status === "idle";
 }"""
-
-
-@pytest.fixture(scope="module")
-def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    server = JupyterServer(tmp_path_factory.mktemp("lab"), lab=True)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def preview_frame(page: Any) -> Any:
