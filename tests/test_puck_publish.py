@@ -13,7 +13,7 @@ import pytest
 import test_hmr_websocket as hmr
 
 from jupyter_fastpreview import App
-from jupyter_fastpreview.puck import PuckConversionError
+from jupyter_fastpreview.puck import LibraryError, PuckConversionError
 from jupyter_fastpreview.puck.publish import PAGE_DATA, PAGE_MODULE, publish, read_page_data
 
 make_preview = hmr.make_preview
@@ -91,3 +91,33 @@ async def next_custom(socket: Any, event: str) -> dict[str, Any]:
         message = await hmr.receive(socket)
         if message["type"] == "custom" and message["event"] == event:
             return message["data"]
+
+
+BANNER_TSX = "export function Banner({ text }: { text: string }) {\n  return <p>{text}</p>;\n}\n"
+
+
+def test_an_app_registers_its_own_components(tmp_path: Path) -> None:
+    app = App(tmp_path / "site", template="puck")
+    app.write("src/components/Banner.tsx", BANNER_TSX)
+    page = {
+        "root": {"props": {}},
+        "content": [{"type": "Banner", "props": {"id": "Banner-1", "text": "Sale!"}}],
+    }
+    with pytest.raises(PuckConversionError, match="Banner"):
+        app.page_data = page  # not registered yet
+    library = {
+        "components": {
+            "Banner": {"import": "./components/Banner", "fields": {"text": {"type": "text"}}}
+        }
+    }
+    app.write("src/puck/library.json", json.dumps(library))
+    app.page_data = page
+    module = app.read(PAGE_MODULE)
+    assert 'import { Banner } from "./components/Banner";' in module and "Sale!" in module
+
+
+def test_a_broken_library_file_is_a_clear_error(tmp_path: Path) -> None:
+    app = App(tmp_path / "site", template="puck")
+    app.write("src/puck/library.json", '{"components": {"Banner": {"fields": {}}}}')
+    with pytest.raises(LibraryError, match=r"components\.Banner"):
+        app.page_data = PAGE

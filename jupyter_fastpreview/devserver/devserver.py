@@ -21,7 +21,7 @@ from typing import Any
 from ..esbuild import EsbuildService
 from ..hmr import HmrHub
 from ..kernel.files import AppFileError
-from ..puck import PuckConversionError
+from ..puck import LibraryError, PuckConversionError
 from ..puck.publish import publish
 from ..server.events import log_event
 from .apps import App, AppRegistry
@@ -236,7 +236,7 @@ class DevServer:
             if not isinstance(data, dict):
                 raise PuckConversionError((), "the page data must be an object")
             await asyncio.to_thread(publish, app.folder, data)
-        except (PuckConversionError, AppFileError) as refused:
+        except (PuckConversionError, LibraryError, AppFileError) as refused:
             where = getattr(refused, "path", None)
             self.hub.send_custom(app.id, PUBLISH_ERROR, {"message": str(refused), "path": where})
             return
