@@ -87,9 +87,8 @@ def test_a_folder_becomes_an_app_from_the_file_browser(lab_server: JupyterServer
 
 
 def test_the_panel_follows_the_theme(lab_server: JupyterServer, lab: Any) -> None:
-    run(lab, "fastpreview:show-panel")
     panel = lab.locator("#jp-FastPreview-panel")
-    expect(panel).to_be_visible()
+    expect(panel).to_have_count(1)  # its colours come from the theme, shown or not
     background = "(element) => getComputedStyle(element).backgroundColor"
     light = panel.evaluate(background)
     run(lab, "apputils:change-theme", {"theme": "JupyterLab Dark"})
@@ -101,3 +100,46 @@ def test_the_panel_follows_the_theme(lab_server: JupyterServer, lab: Any) -> Non
     )
     assert panel.evaluate(background) != light
     run(lab, "apputils:change-theme", {"theme": "JupyterLab Light"})
+
+
+def test_editing_in_puck_from_a_lab_tab_updates_the_page(
+    lab_server: JupyterServer, lab: Any
+) -> None:
+    from jupyter_fastpreview.kernel.templates import TEMPLATES
+    from jupyter_fastpreview.puck.publish import PAGE_MODULE, page_files
+
+    page = {
+        "root": {"props": {"title": "Home"}},
+        "content": [
+            {
+                "type": "Heading",
+                "props": {
+                    "id": "Heading-1",
+                    "text": "Hello from Puck",
+                    "level": 1,
+                    "align": "left",
+                },
+            }
+        ],
+    }
+    app = App(lab_server, "puckapp")
+    app.write_all({**TEMPLATES["puck"], **page_files(page)})
+    app.register()
+    run(lab, "fastpreview:open-preview", {"id": app.info["id"]})
+    frame = lab.frame_locator(f"#fastpreview-{app.info['id']} iframe")
+    expect(frame.locator("h1")).to_have_text("Hello from Puck", timeout=20_000)
+
+    run(lab, "application:set-mode", {"mode": "single-document"})  # room for Puck's sidebars
+    run(lab, "fastpreview:toggle-edit")
+    tab_frame = lab.locator(f"#fastpreview-{app.info['id']} iframe")
+    expect(tab_frame).to_have_attribute("src", re.compile(r"@fastpreview/editor$"))
+    expect(frame.get_by_text("Publish", exact=True)).to_be_visible(timeout=20_000)
+    frame.get_by_text("Hello from Puck").first.click()
+    text_field = frame.locator("input[title='Text']:visible")
+    text_field.fill("Edited in JupyterLab")
+    frame.get_by_text("Publish", exact=True).click()
+    expect(frame.locator(".fp-editor-notice")).to_have_text("Published")
+    assert "Edited in JupyterLab" in app.read(PAGE_MODULE)
+
+    run(lab, "fastpreview:toggle-edit")  # back to the live app
+    expect(frame.locator("h1")).to_have_text("Edited in JupyterLab")
