@@ -28,11 +28,14 @@ NUMBER = r"\d+\.\d"
 
 
 def lines(caplog: pytest.LogCaptureFixture, event: str) -> list[logging.LogRecord]:
-    return [
-        record
+    """The event's records, each once: some pytest-jupyter versions hand the server log's
+    records to the capture twice (by the server's logger and by the root logger)."""
+    unique = {
+        id(record): record
         for record in caplog.records
         if record.name == EVENTS and f" event={event} " in record.getMessage()
-    ]
+    }
+    return list(unique.values())
 
 
 @pytest.fixture
