@@ -1,26 +1,41 @@
+import { refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
-import { Widget } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 
-import { absolute, IApp, listApps } from './api';
+import { IAppDetails, IAppError, IBuild, IDeployment, ISyncJob, listApps, resolveUrl } from './api';
+import { fastPreviewIcon } from './icons';
 
 /** What a row's buttons do; the plugin wires them to its commands. */
 export interface IPanelActions {
-  open(app: IApp): void;
-  deploy(app: IApp): void;
+  open(app: IAppDetails): void;
+  deploy(app: IAppDetails): void;
+  openDeployment(app: IAppDetails): void;
 }
 
 const REFRESH_MS = 2000;
 
 /** The "Fast Preview" side panel: every app with its status, build, deployment and sync. */
-export class AppsPanel extends Widget {
+export class AppsPanel extends SidePanel {
   constructor(private readonly actions: IPanelActions) {
-    super();
+    super({ content: new Panel() });
     this.id = 'jp-FastPreview-panel';
+    this.title.icon = fastPreviewIcon;
     this.title.caption = 'Fast Preview';
-    this.title.label = 'Fast Preview';
     this.addClass('jp-FastPreview-panel');
-    this.list = document.createElement('ul');
-    this.node.append(heading(), this.list);
+    const heading = new Widget();
+    heading.node.textContent = 'Fast Preview apps';
+    this.header.addWidget(heading);
+    this.toolbar.addItem(
+      'refresh',
+      new ToolbarButton({
+        icon: refreshIcon,
+        tooltip: 'Refresh the list of apps',
+        onClick: () => void this.refresh()
+      })
+    );
+    this.list = new Widget({ node: document.createElement('ul') });
+    this.list.addClass('jp-FastPreview-list');
+    this.addWidget(this.list);
   }
 
   /** Fetch the apps now (also after each action, and every few seconds while visible). */
@@ -28,17 +43,26 @@ export class AppsPanel extends Widget {
     try {
       this.render(await listApps());
     } catch (error) {
-      this.list.replaceChildren(item('jp-FastPreview-empty', `Cannot list apps: ${error}`));
+      this.shown = null;
+      this.list.node.replaceChildren(note('jp-FastPreview-error', `Cannot list apps: ${error}`));
     }
   }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this.timer = window.setInterval(() => {
-      if (this.isVisible) {
-        void this.refresh();
-      }
-    }, REFRESH_MS);
+    if (this.isVisible) {
+      this.poll();
+    }
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.poll();
+  }
+
+  protected onAfterHide(msg: Message): void {
+    window.clearInterval(this.timer);
+    super.onAfterHide(msg);
   }
 
   protected onBeforeDetach(msg: Message): void {
@@ -46,102 +70,149 @@ export class AppsPanel extends Widget {
     super.onBeforeDetach(msg);
   }
 
-  private render(apps: IApp[]): void {
-    if (apps.length === 0) {
-      this.list.replaceChildren(
-        item(
-          'jp-FastPreview-empty',
-          'No apps yet. In a notebook: from jupyter_fastpreview import App; App("hello").preview()'
-        )
-      );
-      return;
-    }
-    this.list.replaceChildren(...apps.map(app => this.row(app)));
+  /** Refresh now and every few seconds, while the panel is visible. */
+  private poll(): void {
+    window.clearInterval(this.timer);
+    void this.refresh();
+    this.timer = window.setInterval(() => void this.refresh(), REFRESH_MS);
   }
 
-  private row(app: IApp): HTMLElement {
-    const row = item('jp-FastPreview-app', '');
+  /** Re-render only on a change, so a refresh never swaps a button out under the pointer. */
+  private render(apps: IAppDetails[]): void {
+    const shown = JSON.stringify(apps);
+    if (shown === this.shown) {
+      return;
+    }
+    this.shown = shown;
+    this.list.node.replaceChildren(
+      ...(apps.length ? apps.map(app => this.row(app)) : [emptyState()])
+    );
+  }
+
+  private row(app: IAppDetails): HTMLElement {
+    const row = document.createElement('li');
+    row.className = 'jp-FastPreview-app';
     row.dataset.app = app.id;
-    const name = document.createElement('div');
-    name.className = 'jp-FastPreview-appName';
-    const dot = document.createElement('span');
-    dot.className = 'jp-FastPreview-dot';
+    row.title = app.folder;
+    const name = element('div', 'jp-FastPreview-appName');
+    const dot = element('span', 'jp-FastPreview-dot');
     dot.dataset.status = app.status;
-    name.append(dot, `${app.name} · ${app.status}`);
-    row.append(name, details(app), buttons(app, this.actions));
+    name.append(dot, element('span', 'jp-FastPreview-name', app.name));
+    name.append(element('span', 'jp-FastPreview-appStatus', app.status));
+    row.append(name);
+    if (app.status === 'error' && app.last_error) {
+      row.append(element('div', 'jp-FastPreview-error', describeError(app.last_error)));
+    }
+    row.append(
+      field('Last build', build(app.last_build)),
+      field('Deployment', deployment(app.latest_deployment)),
+      field('Git sync', sync(app.latest_sync)),
+      this.buttons(app)
+    );
     return row;
   }
 
-  private readonly list: HTMLUListElement;
+  private buttons(app: IAppDetails): HTMLElement {
+    const bar = element('div', 'jp-FastPreview-buttons');
+    const live = app.latest_deployment?.status === 'live';
+    bar.append(
+      button('Open preview', () => this.actions.open(app)),
+      button('Deploy', () => this.actions.deploy(app)),
+      button('Open deployment', () => this.actions.openDeployment(app), live)
+    );
+    return bar;
+  }
+
+  private readonly list: Widget;
+  private shown: string | null = null;
   private timer = 0;
 }
 
-function heading(): HTMLElement {
-  const title = document.createElement('h2');
-  title.className = 'jp-FastPreview-heading';
-  title.textContent = 'Fast Preview';
-  return title;
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text = ''
+): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  created.className = className;
+  created.textContent = text;
+  return created;
 }
 
-function item(className: string, text: string): HTMLLIElement {
-  const element = document.createElement('li');
-  element.className = className;
-  element.textContent = text;
-  return element;
+function note(className: string, text: string): HTMLElement {
+  return element('li', className, text);
 }
 
-function details(app: IApp): HTMLElement {
-  const lines = document.createElement('div');
-  lines.className = 'jp-FastPreview-details';
-  const build = app.last_build;
-  lines.append(
-    line(
-      build
-        ? `last build: ${build.kind} ${build.ok ? 'ok' : 'failed'} in ${build.ms.toFixed(0)} ms`
-        : 'not built yet'
-    )
+/** How apps come to be, for a panel with none yet. */
+function emptyState(): HTMLElement {
+  const empty = note('jp-FastPreview-empty', 'No apps yet. Create one in a notebook:');
+  empty.append(
+    element('code', '', 'from jupyter_fastpreview import App\nApp("hello").preview()'),
+    'or right-click a folder holding an app in the file browser and pick ',
+    element('em', '', 'Fast Preview \u203a Open Preview'),
+    '.'
   );
-  const deployed = app.latest_deployment;
-  if (deployed?.url && deployed.status === 'live') {
-    const link = document.createElement('a');
-    link.className = 'jp-FastPreview-deployment';
-    link.href = new URL(deployed.url, window.location.href).href;
-    link.target = '_blank';
-    link.rel = 'noopener noreferrer';
-    link.textContent = 'latest deployment ↗';
-    lines.append(link);
-  } else if (deployed) {
-    lines.append(line(`deployment: ${deployed.status}`));
+  return empty;
+}
+
+function field(label: string, value: string | Node): HTMLElement {
+  const line = element('div', 'jp-FastPreview-field');
+  line.append(element('span', 'jp-FastPreview-label', `${label}: `), value);
+  return line;
+}
+
+/** "src/App.tsx:3: Expected ";"", the first line of the message. */
+function describeError({ message, file, line }: IAppError): string {
+  const text = String(message ?? 'unknown error').split('\n')[0];
+  if (typeof file !== 'string' || !file) {
+    return text;
   }
-  const sync = app.latest_sync;
-  if (sync) {
-    const commit = sync.commit_sha ? ` ${sync.commit_sha.slice(0, 7)}` : '';
-    lines.append(line(`git sync: ${sync.status}${commit}`));
+  return typeof line === 'number' ? `${file}:${line}: ${text}` : `${file}: ${text}`;
+}
+
+function when(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString();
+}
+
+function build(last: IBuild | null): string {
+  if (!last) {
+    return 'none yet';
   }
-  return lines;
+  return `${last.kind}, ${last.ok ? 'ok' : 'failed'}, ${last.ms.toFixed(0)} ms at ${when(last.created_at)}`;
 }
 
-function line(text: string): HTMLElement {
-  const element = document.createElement('div');
-  element.textContent = text;
-  return element;
+function deployment(latest: IDeployment | null): string | Node {
+  if (!latest) {
+    return 'none yet';
+  }
+  if (latest.status === 'failed') {
+    return latest.error ? `failed: ${latest.error.split('\n')[0]}` : 'failed';
+  }
+  if (latest.status !== 'live' || !latest.url) {
+    return `${latest.status}\u2026`;
+  }
+  const link = element('a', 'jp-FastPreview-deployment');
+  link.href = resolveUrl(latest.url);
+  link.textContent = link.href;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  link.title = `Deployed at ${when(latest.created_at)}`;
+  return link;
 }
 
-function buttons(app: IApp, actions: IPanelActions): HTMLElement {
-  const bar = document.createElement('div');
-  bar.className = 'jp-FastPreview-buttons';
-  bar.append(
-    button('Open preview', () => actions.open(app)),
-    button('Deploy', () => actions.deploy(app)),
-    button('Open in a tab', () => window.open(absolute(app.preview_path), '_blank', 'noopener'))
-  );
-  return bar;
+function sync(latest: ISyncJob | null): string {
+  if (!latest) {
+    return 'not synced';
+  }
+  const commit = latest.commit_sha ? ` ${latest.commit_sha.slice(0, 7)}` : '';
+  const error = latest.status === 'failed' && latest.last_error ? `: ${latest.last_error}` : '';
+  return `${latest.status}${commit}${error}`;
 }
 
-function button(label: string, onClick: () => void): HTMLButtonElement {
-  const element = document.createElement('button');
-  element.className = 'jp-mod-styled jp-FastPreview-button';
-  element.textContent = label;
-  element.addEventListener('click', onClick);
-  return element;
+function button(label: string, onClick: () => void, enabled = true): HTMLButtonElement {
+  const created = element('button', 'jp-FastPreview-button', label);
+  created.type = 'button';
+  created.disabled = !enabled;
+  created.addEventListener('click', onClick);
+  return created;
 }
