@@ -1,12 +1,19 @@
-"""The page and entry generated for an app that has only `src/App.tsx`: one shape for the dev
-server and the production bundle, so a deploy renders what the preview showed."""
+"""An app's page and entry, for the dev server and the production bundle alike, so a deploy
+renders what the preview showed: the page and entry generated for an app that has only
+`src/App.tsx`, and how an app's own `index.html` names its module scripts."""
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 ENTRY_CANDIDATES = ("src/App.tsx", "src/App.jsx")
+MODULE_SCRIPT = re.compile(
+    r"""<script\b(?=[^>]*\btype=["']module["'])[^>]*\bsrc=["'](?P<src>[^"']+)["'][^>]*>\s*</script>""",
+    re.IGNORECASE,
+)
+"""A `<script type="module" src>` element of an `index.html`, whole (the bundle replaces it)."""
 
 _ENTRY_SOURCE = """\
 import {{ createRoot }} from "react-dom/client";

@@ -37,10 +37,6 @@ VENDOR = Path(__file__).parents[1] / "vendor" / "production"
 ASSET_NAMES = "assets/[name]-[hash]"
 GENERATED_ENTRY = "fastpreview:entry"
 SOURCE_SCHEME = "fastpreview://"
-_MODULE_SCRIPT = re.compile(
-    r"""<script\b(?=[^>]*\btype=["']module["'])[^>]*\bsrc=["'](?P<src>[^"']+)["'][^>]*>\s*</script>""",
-    re.IGNORECASE,
-)
 
 
 class BundleError(RuntimeError):
@@ -168,7 +164,7 @@ def _page_and_entry(folder: Path) -> tuple[str, str]:
     index = folder / "index.html"
     if index.is_file():
         page = index.read_text()
-        script = _MODULE_SCRIPT.search(page)
+        script = generated_app.MODULE_SCRIPT.search(page)
         if script is None:
             raise BundleError(f'{index} has no <script type="module" src="..."> to bundle')
         entry = folder / html.unescape(script["src"]).lstrip("/")
@@ -191,4 +187,4 @@ def _linked_page(page: str, metafile: dict, folder: Path) -> str:
         tag = (
             f'<link rel="stylesheet" href="./{Path(css).relative_to("dist").as_posix()}" />\n{tag}'
         )
-    return _MODULE_SCRIPT.sub(lambda _: tag, page, count=1)
+    return generated_app.MODULE_SCRIPT.sub(lambda _: tag, page, count=1)

@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from pathlib import Path
 
+from .. import generated_app
 from .page import ENTRY_MODULE
-
-MODULE_SCRIPT = re.compile(
-    r"""<script\b(?=[^>]*\btype=["']module["'])[^>]*\bsrc=["'](?P<src>[^"']+)["'][^>]*>""",
-    re.IGNORECASE,
-)
-_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+from .resolve import URL
 
 
 def entry_modules(folder: Path) -> list[str]:
@@ -28,9 +23,9 @@ def entry_modules(folder: Path) -> list[str]:
     if not index.is_file():
         return [ENTRY_MODULE]
     page = index.read_text("utf-8", "replace")
-    sources = (html.unescape(match["src"]) for match in MODULE_SCRIPT.finditer(page))
+    sources = (html.unescape(match["src"]) for match in generated_app.MODULE_SCRIPT.finditer(page))
     return [
         posixpath.normpath("/" + src.split("?")[0].split("#")[0].lstrip("/"))
         for src in sources
-        if not _EXTERNAL.match(src)
+        if not URL.match(src)
     ]

@@ -196,8 +196,9 @@ class DevServer:
 
     def send_custom_to_folder(self, folder: Path, event: str, data: Any) -> None:
         """A custom event to the previews of the app in `folder`, if one is registered."""
+        folder = folder.resolve()
         for app in self.registry:
-            if app.folder == folder.resolve():
+            if app.folder == folder:
                 self.hub.send_custom(app.id, event, data)
 
     def sessions_per_app(self) -> dict[str, int]:

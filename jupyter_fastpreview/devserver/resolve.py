@@ -22,7 +22,8 @@ SCRIPT_EXTENSIONS = (".tsx", ".ts", ".jsx", ".js", ".mjs")
 PROBED_EXTENSIONS = (*SCRIPT_EXTENSIONS, ".json")
 _TS_IMPORTERS = (".ts", ".tsx")
 _JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",)}
-_URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+"""A specifier or `src` that is a URL (a scheme, or `//host`): nothing of the app."""
 _PACKAGE = re.compile(r"^(?:@[\w.~-]+/)?[\w.~-]+")
 
 VENDOR_DIR = Path(__file__).resolve().parent.parent / "vendor" / "development"
@@ -50,7 +51,7 @@ def vendor_files() -> dict[str, str]:
 
 def resolve(specifier: str, importer: str, folder: Path) -> Resolved:
     """What `specifier`, imported by module `importer` of the app in `folder`, names."""
-    if _URL.match(specifier):
+    if URL.match(specifier):
         return Resolved("url", specifier)
     if specifier.startswith(("./", "../", "/")) or specifier in (".", ".."):
         return Resolved("module", resolve_module(specifier, importer, folder))

@@ -41,8 +41,7 @@ class Deployment:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], link: ServerLink) -> Deployment:
-        known = {f.name for f in fields(cls)} - {"link"}
-        values: dict[str, Any] = {name: data.get(name) for name in known}
+        values = _fields_of(cls, data)
         for name in ("url", "alias_url"):
             if values[name]:
                 values[name] = urllib.parse.urljoin(link.url, values[name])
@@ -105,9 +104,7 @@ class SyncJob:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], link: ServerLink) -> SyncJob:
-        known = {f.name for f in fields(cls)} - {"link"}
-        values: dict[str, Any] = {name: data.get(name) for name in known}
-        return cls(**values, link=link)
+        return cls(**_fields_of(cls, data), link=link)
 
     def refresh(self) -> SyncJob:
         return SyncJob.from_json(self.link.request("GET", f"api/sync/{self.id}"), self.link)
@@ -122,3 +119,8 @@ class SyncJob:
             time.sleep(0.1)
             job = job.refresh()
         return job
+
+
+def _fields_of(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The server's JSON narrowed to the dataclass's fields (newer servers may send more)."""
+    return {f.name: data.get(f.name) for f in fields(cls) if f.name != "link"}
