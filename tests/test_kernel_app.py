@@ -163,6 +163,12 @@ async def test_an_app_broken_before_it_is_registered_shows_its_error(make_app) -
     assert (error["file"], error["line"]) == ("/src/App.tsx", 1)
 
 
+async def test_checking_an_unknown_app_is_404(link: ServerLink) -> None:
+    with pytest.raises(ServerError) as refused:
+        await in_thread(lambda: link.request("POST", "api/apps/no-such-app/check"))
+    assert refused.value.status == 404
+
+
 async def test_list_apps(make_app, link: ServerLink) -> None:
     app = make_app()
     await in_thread(lambda: app.id)
