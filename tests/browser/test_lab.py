@@ -34,6 +34,15 @@ KERNEL_IDLE = """() => {
   const kernel = panel && panel.sessionContext && panel.sessionContext.session?.kernel;
   return kernel && kernel.status === "idle";
 }"""
+# After a page reload: the layout restored, the notebook revealed and its kernel idle.
+LAB_SETTLED = """async () => {
+  if (!window.jupyterapp) return false;
+  await window.jupyterapp.restored;
+  const panel = window.jupyterapp.shell.currentWidget;
+  if (!panel || !panel.revealed) return false;
+  await panel.revealed;
+  return panel.sessionContext.session?.kernel?.status === "idle";
+}"""
 
 
 def preview_frame(page: Any) -> Any:
@@ -87,13 +96,18 @@ def test_quickstart_preview_updates_in_the_cell_without_reloading(
         # A page reload shows the saved notebook's preview again (the live kernel's widget) ...
         page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
         page.reload()
-        page.wait_for_function(KERNEL_IDLE, timeout=LAB_TIMEOUT_MS)
+        page.wait_for_function(LAB_SETTLED, timeout=LAB_TIMEOUT_MS)
+        expect(page.locator(".fastpreview-toolbar")).to_contain_text("connected")
         expect(counter).to_have_text("Clicks (edited from the notebook): 0")
         counter.click()
+        expect(counter).to_have_text("Clicks (edited from the notebook): 1")
         # ... and it lives on through a kernel restart: it talks to the server, not the kernel.
         preview_frame(page).evaluate("() => { window.__notReloaded = true; }")
         page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.restartKernel()")
         page.wait_for_function(KERNEL_IDLE, timeout=LAB_TIMEOUT_MS)
+        assert preview_frame(page).evaluate("() => window.__notReloaded") is True, (
+            "the kernel restart reloaded the preview"
+        )
         counter_file = lab_server.root / "hello" / "src" / "components" / "Counter.tsx"
         counter_file.write_text(
             counter_file.read_text().replace("edited from", "after a restart of")
