@@ -114,3 +114,35 @@ def test_two_processes_write_at_once_and_nothing_is_lost(store: Store) -> None:
         writer.join(timeout=60)
         assert writer.exitcode == 0
     assert len(store.builds(app.id, limit=1000)) == 600
+
+
+def test_a_deployment_goes_live_and_promoted_in_one_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client polling for `live` must find the alias too; a promotion that fails leaves the
+    deployment as it was, not live without its alias."""
+    app = store.ensure_app("site", Path("/apps/site"))
+    for deployment_id in ("first", "second", "third"):
+        store.add_deployment(deployment_id, app.id, "site", "local", "here", {})
+    store.finish_deployment("first", "/d/first/", 10.0, {"index.html": 5}, "/a/site/")
+
+    second = store.finish_deployment("second", "/d/second/", 12.0, {"index.html": 7}, "/a/site/")
+    assert (second.status, second.promoted, second.alias_url, second.size) == (
+        "live",
+        True,
+        "/a/site/",
+        7,
+    )
+    first = store.deployment("first")
+    assert first is not None and (first.promoted, first.alias_url) == (False, None)
+
+    def refuse(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "_promote", staticmethod(refuse))
+    with pytest.raises(sqlite3.OperationalError):
+        store.finish_deployment("third", "/d/third/", 9.0, {"index.html": 3}, "/a/site/")
+    third = store.deployment("third")
+    assert third is not None and (third.status, third.url) == ("building", None)
+    promoted = store.promoted_deployment(app.id, "here")
+    assert promoted is not None and promoted.id == "second"

@@ -165,9 +165,7 @@ class Deployer:
             self._emit(job, "promote", _PROMOTE_PERCENT, url=url)
             alias_url = target.promote(record.slug, record.id)
         ms = (time.perf_counter() - started) * 1000
-        live = self.store.finish_deployment(record.id, url, ms, build.sizes)
-        if alias_url is not None:
-            live = self.store.promote_deployment(record.id, alias_url)
+        live = self.store.finish_deployment(record.id, url, ms, build.sizes, alias_url)
         self._emit(job, "done", 100, url=url, alias_url=live.alias_url)
         if self.on_live is not None:
             self._tell_live(live)

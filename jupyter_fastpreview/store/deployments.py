@@ -79,19 +79,25 @@ class DeploymentTable:
         self._update(deployment_id, status=status)
 
     def finish_deployment(
-        self, deployment_id: str, url: str, ms: float, files: dict[str, int]
+        self,
+        deployment_id: str,
+        url: str,
+        ms: float,
+        files: dict[str, int],
+        alias_url: str | None = None,
     ) -> DeploymentRecord:
-        """The deployment is complete at `url`; `files` maps each path to its size."""
+        """The deployment is complete at `url`; `files` maps each path to its size. With an
+        `alias_url` it is promoted in the same transaction: a reader never sees it live but
+        not yet promoted."""
         listed = [{"path": path, "size": size} for path, size in sorted(files.items())]
-        self._update(
-            deployment_id,
-            status="live",
-            url=url,
-            ms=ms,
-            size=sum(files.values()),
-            files=json.dumps(listed),
-            error=None,
-        )
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deployments SET status = 'live', url = ?, ms = ?, size = ?, files = ?,"
+                " error = NULL, updated_at = ? WHERE id = ?",
+                (url, ms, sum(files.values()), json.dumps(listed), time.time(), deployment_id),
+            )
+            if alias_url is not None:
+                self._promote(db, deployment_id, alias_url)
         return self._deployment_or_fail(deployment_id)
 
     def fail_deployment(self, deployment_id: str, error: str, ms: float) -> DeploymentRecord:
@@ -100,18 +106,23 @@ class DeploymentTable:
 
     def promote_deployment(self, deployment_id: str, alias_url: str) -> DeploymentRecord:
         """Make it the promoted one of its app and location, in one move."""
-        record = self._deployment_or_fail(deployment_id)
+        self._deployment_or_fail(deployment_id)
         with self.transaction() as db:
-            db.execute(
-                "UPDATE deployments SET promoted = 0, alias_url = NULL"
-                " WHERE app_id = ? AND location = ? AND promoted = 1",
-                (record.app_id, record.location),
-            )
-            db.execute(
-                "UPDATE deployments SET promoted = 1, alias_url = ?, updated_at = ? WHERE id = ?",
-                (alias_url, time.time(), deployment_id),
-            )
+            self._promote(db, deployment_id, alias_url)
         return self._deployment_or_fail(deployment_id)
+
+    @staticmethod
+    def _promote(db: sqlite3.Connection, deployment_id: str, alias_url: str) -> None:
+        db.execute(
+            "UPDATE deployments SET promoted = 0, alias_url = NULL"
+            " WHERE promoted = 1 AND id != ? AND (app_id, location) ="
+            " (SELECT app_id, location FROM deployments WHERE id = ?)",
+            (deployment_id, deployment_id),
+        )
+        db.execute(
+            "UPDATE deployments SET promoted = 1, alias_url = ?, updated_at = ? WHERE id = ?",
+            (alias_url, time.time(), deployment_id),
+        )
 
     def unpromote_deployment(self, deployment_id: str) -> None:
         self._update(deployment_id, promoted=0, alias_url=None)
