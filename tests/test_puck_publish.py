@@ -14,6 +14,7 @@ import test_hmr_websocket as hmr
 
 from jupyter_fastpreview import App
 from jupyter_fastpreview.puck import LibraryError, PuckConversionError
+from jupyter_fastpreview.puck.defaults import library_files
 from jupyter_fastpreview.puck.publish import PAGE_DATA, PAGE_MODULE, publish, read_page_data
 
 make_preview = hmr.make_preview
@@ -60,6 +61,17 @@ async def test_edit_seeds_the_library_and_opens_the_editor(make_app) -> None:
     assert widget.edit_mode is True
     assert {"src/puck/components.tsx", "src/puck/puck.config.tsx", PAGE_MODULE} <= set(app.files())
     assert await in_thread(lambda: app.status) == "ready"  # the seeded files compile
+
+
+async def test_the_editor_of_an_app_without_puck_says_how_to_add_it(make_preview) -> None:
+    preview = await make_preview()
+    page = await preview.get("@fastpreview/editor")
+    assert "<code>src/puck/puck.config.tsx</code> is missing" in page
+    assert "app.edit()" in page and "editor.js" not in page
+    for path, text in library_files().items():
+        preview.write(path, text)
+    page = await preview.get("@fastpreview/editor")
+    assert "editor.js" in page and "is missing" not in page
 
 
 async def test_the_editor_publishes_over_the_websocket(make_preview) -> None:

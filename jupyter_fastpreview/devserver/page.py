@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import generated_app
+from ..puck.defaults import LIBRARY_DIR
 from .errors import ModuleError
 from .urls import PreviewUrls
 
@@ -26,6 +27,24 @@ EDITOR_STYLE = (
     "<style>.fp-editor-notice{font:13px sans-serif;padding:4px 8px;background:#e8f5e9}"
     '.fp-editor-notice[data-kind="error"]{background:#ffebee;color:#b71c1c}</style>\n'
 )
+PUCK_CONFIG = f"{LIBRARY_DIR}/puck.config.tsx"
+_NO_EDITOR_PAGE = """\
+<!doctype html>
+<html>
+  <head>
+    <meta charset="utf-8" />
+    <title>{title}</title>
+  </head>
+  <body>
+    <p class="fp-editor-notice" data-kind="error">
+      This app has no visual editor yet: <code>{config}</code> is missing. Run
+      <code>app.edit()</code> in the notebook (it adds the default component library and an empty
+      page), or create the app with <code>App(name, template="puck")</code>; then toggle Edit
+      again.
+    </p>
+  </body>
+</html>
+"""
 _ROOT_RELATIVE = re.compile(r"""(?P<attribute>\s(?:src|href)\s*=\s*)(?P<q>["'])/(?!/)""", re.I)
 _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 _HTML = re.compile(r"<html\b[^>]*>", re.I)
@@ -42,10 +61,18 @@ def render_page(folder: Path, name: str, urls: PreviewUrls, page_globals: dict[s
     return inject_first_in_head(page, head_scripts(urls, page_globals))
 
 
-def render_editor_page(name: str, urls: PreviewUrls, page_globals: dict[str, Any]) -> str:
-    """The visual editor's page: our scripts, Puck's stylesheet, the editor module."""
-    page = generated_app.page(f"{name} (visual editor)", urls.runtime("editor.js"))
-    style = f'<link rel="stylesheet" href="{html.escape(urls.vendor(PUCK_STYLESHEET))}" />\n'
+def render_editor_page(
+    folder: Path, name: str, urls: PreviewUrls, page_globals: dict[str, Any]
+) -> str:
+    """The visual editor's page: our scripts, Puck's stylesheet, the editor module; or, for an
+    app without a Puck config, what to do about it (instead of a failed module import)."""
+    title = f"{name} (visual editor)"
+    if (folder / PUCK_CONFIG).is_file():
+        page = generated_app.page(title, urls.runtime("editor.js"))
+        style = f'<link rel="stylesheet" href="{html.escape(urls.vendor(PUCK_STYLESHEET))}" />\n'
+    else:
+        page = _NO_EDITOR_PAGE.format(title=html.escape(title), config=PUCK_CONFIG)
+        style = ""
     page = page.replace("</head>", f"{style}{EDITOR_STYLE}</head>", 1)
     return inject_first_in_head(page, head_scripts(urls, page_globals))
 

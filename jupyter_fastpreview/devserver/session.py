@@ -89,7 +89,7 @@ class AppSession:
         return render_page(self.folder, self.app.name, self.urls, self._page_globals())
 
     def editor_page(self) -> str:
-        return render_editor_page(self.app.name, self.urls, self._page_globals())
+        return render_editor_page(self.folder, self.app.name, self.urls, self._page_globals())
 
     def _page_globals(self) -> dict[str, str]:
         return {
