@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from tornado.httpclient import HTTPClientError, HTTPResponse
 
+from jupyter_fastpreview.templates import TEMPLATES
+
 APP_TSX = """import { useState } from "react";
 import Label from "./Label";
 import data from "./data.json";
@@ -165,6 +167,56 @@ async def test_a_symlink_to_a_folder_outside_the_root_is_refused(jp_fetch, jp_ro
             "fastpreview", "api", "apps", method="POST", body=json.dumps({"path": "link"})
         )
     assert refused.value.code == 403
+
+
+async def create(jp_fetch, path: str, template: object) -> HTTPResponse:
+    body = json.dumps({"path": path, "template": template})
+    return await jp_fetch("fastpreview", "api", "apps", method="POST", body=body)
+
+
+async def test_a_new_app_from_a_template_is_made_seeded_and_registered(
+    jp_fetch, jp_root_dir: Path, preview
+) -> None:
+    response = await create(jp_fetch, "apps/fresh", "react-ts")
+    assert response.code == 201
+    app = json.loads(response.body)
+    assert (app["name"], app["folder"]) == ("fresh", "apps/fresh")
+    folder = jp_root_dir / "apps" / "fresh"
+    assert {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} == set(
+        TEMPLATES["react-ts"]
+    )
+    assert (await preview(app, "src/App.tsx")).code == 200
+    puck = json.loads((await create(jp_fetch, "page", "puck")).body)
+    assert (jp_root_dir / "page" / "src" / "puck" / "puck.config.tsx").is_file()
+    assert puck["status"] in ("building", "ready")
+
+
+@pytest.mark.parametrize(
+    ("path", "template", "status", "says"),
+    [
+        ("taken", "react-ts", 409, "already exists and is not empty"),
+        ("file.txt", "react-ts", 409, "already exists"),
+        ("../outside", "react-ts", 403, "outside the server root"),
+        (".hidden/app", "react-ts", 400, "hidden folder"),
+        (".", "react-ts", 400, "server root itself"),
+        ("fresh", "vue", 400, "unknown template 'vue'"),
+        ("fresh", 3, 400, "unknown template 3"),
+    ],
+)
+async def test_a_new_app_never_overwrites_or_leaves_the_root(
+    jp_fetch, jp_root_dir: Path, path: str, template: object, status: int, says: str
+) -> None:
+    (jp_root_dir / "taken").mkdir()
+    (jp_root_dir / "taken" / "notes.md").write_text("mine")
+    (jp_root_dir / "file.txt").write_text("x")
+    before = sorted(jp_root_dir.rglob("*"))
+    with pytest.raises(HTTPClientError) as refused:
+        await create(jp_fetch, path, template)
+    assert refused.value.code == status
+    assert says in json.loads(refused.value.response.body)["message"]
+    assert sorted(jp_root_dir.rglob("*")) == before
+    assert not (jp_root_dir.parent / "outside").exists()
+    assert (jp_root_dir / "taken" / "notes.md").read_text() == "mine"
 
 
 async def test_the_api_needs_jupyter_credentials(jp_fetch) -> None:

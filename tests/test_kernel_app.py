@@ -13,7 +13,7 @@ import pytest
 from jupyter_fastpreview import App, list_apps
 from jupyter_fastpreview.kernel.files import AppFileError
 from jupyter_fastpreview.kernel.link import ServerError, ServerLink
-from jupyter_fastpreview.kernel.templates import TEMPLATES
+from jupyter_fastpreview.templates import TEMPLATES
 from jupyter_fastpreview.widget import PreviewWidget
 
 BROKEN = "export default function App() {\n  return <main>;\n}\n"

@@ -130,7 +130,25 @@ class AppRegistry:
     def __len__(self) -> int:
         return len(self._apps)
 
+    def new_folder(self, path: str) -> Path:
+        """Make folder `path` for a new app: absent or empty, so nothing there is overwritten.
+        Raises `AppFolderError` as `register` does, and (409) for a folder with files."""
+        folder = self._confined(path)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise AppFolderError(f"{path!r} already exists and is not empty", status=409)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def _folder(self, path: str) -> Path:
+        folder = self._confined(path)
+        if not folder.exists():
+            raise AppFolderError(f"{path!r} does not exist; create the folder first")
+        if not folder.is_dir():
+            raise AppFolderError(f"{path!r} is a file, not a folder")
+        return folder
+
+    def _confined(self, path: str) -> Path:
+        """The folder `path` names, if it may be an app: inside the root, not hidden."""
         if not path.strip():
             raise AppFolderError("give the app folder as a path relative to the server root")
         folder = (self.root / path).resolve()
@@ -143,10 +161,6 @@ class AppRegistry:
             )
         if any(is_hidden_part(part) for part in folder.relative_to(self.root).parts):
             raise AppFolderError(f"{path!r} is a hidden folder")
-        if not folder.exists():
-            raise AppFolderError(f"{path!r} does not exist; create the folder first")
-        if not folder.is_dir():
-            raise AppFolderError(f"{path!r} is a file, not a folder")
         return folder
 
     def _unique_slug(self, name: str) -> str:

@@ -5,6 +5,7 @@ Its methods run on the server's event loop (registering an app starts a watcher 
 
     devserver = DevServer(root_dir, base_url, esbuild)
     app, created = devserver.register("apps/counter")   # AppFolderError if not allowed
+    app = devserver.create("apps/new", {"src/App.tsx": ...})   # a new folder, seeded first
     devserver.describe(app.id)   # {"id", "token", "preview_url", "status", ...}
     await devserver.unregister(app.id)
 """
@@ -12,15 +13,16 @@ Its methods run on the server's event loop (registering an app starts a watcher 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..esbuild import EsbuildService
 from ..hmr import HmrHub
-from ..kernel.files import AppFileError
+from ..kernel.files import AppFileError, AppFiles
 from ..puck import LibraryError, PuckConversionError
 from ..puck.publish import publish
 from ..server.events import log_event
@@ -71,6 +73,18 @@ class DevServer:
         app, created = self.registry.register(path)
         self._session(app)
         return app, created
+
+    def create(self, path: str, files: Mapping[str, str]) -> App:
+        """A new app in folder `path` (absent or empty), its `files` written before it is
+        watched so no preview sees it half made. Raises `AppFolderError`, or `AppFileError`
+        (then the folder is gone again: it held nothing before)."""
+        folder = self.registry.new_folder(path)
+        try:
+            AppFiles(folder).write_many(files)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return self.register(path)[0]
 
     def _session(self, app: App) -> AppSession:
         """The app's session, started on first use: at registration, or for an app restored

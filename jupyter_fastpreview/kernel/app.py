@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..bundle import BundleError, ProductionBuild, build_production
 from ..store import Store
+from ..templates import TEMPLATES
 from .files import AppFiles
 from .link import STORE_VAR, ServerLink
 from .remote import Deployment, SyncJob, follow_deploy
-from .templates import TEMPLATES
 
 if TYPE_CHECKING:
     from ..bench.history import BenchmarkHistory

@@ -21,6 +21,7 @@ from ..devserver.handlers import DEVSERVER_SETTING, preview_routes
 from ..esbuild import EsbuildNotFound
 from ..gitsync.handlers import sync_routes
 from ..store import Store
+from ..templates import TEMPLATES
 
 ROUTE_PREFIX = "fastpreview"
 AUTH_RESOURCE = "fastpreview"
@@ -79,7 +80,8 @@ def _per_app(counts: dict[str, int]) -> dict[str, Any]:
 class AppsHandler(FastPreviewAPIHandler):
     """`GET` lists the registered apps (with `?details=1`, also each one's last build, latest
     deployment and latest git sync, for the lab's side panel); `POST {"path": "<folder>"}`
-    registers one."""
+    registers one, and with `"template": "react-ts"` (or `"puck"`) first makes that folder and
+    seeds it: a new app from JupyterLab's launcher."""
 
     @web.authenticated
     @authorized
@@ -111,12 +113,22 @@ class AppsHandler(FastPreviewAPIHandler):
         path = body.get("path") if isinstance(body, dict) else None
         if not isinstance(path, str):
             raise web.HTTPError(400, 'give {"path": "<app folder, relative to the server root>"}')
+        template = body.get("template")
         try:
-            app, created = self.devserver.register(path)
+            if template is None:
+                app, created = self.devserver.register(path)
+            else:
+                app, created = self.devserver.create(path, _template_files(template)), True
         except AppFolderError as refused:
             raise web.HTTPError(refused.status, str(refused)) from refused
         self.set_status(201 if created else 200)
         self.finish(json.dumps(self.devserver.describe(app.id)))
+
+
+def _template_files(name: object) -> dict[str, str]:
+    if not isinstance(name, str) or name not in TEMPLATES:
+        raise web.HTTPError(400, f"unknown template {name!r}; choose one of {sorted(TEMPLATES)}")
+    return TEMPLATES[name]
 
 
 class AppHandler(FastPreviewAPIHandler):

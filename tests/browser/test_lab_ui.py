@@ -16,8 +16,8 @@ import pytest
 from fp_browser import COUNTER_APP, App, JupyterServer
 from playwright.sync_api import expect
 
-from jupyter_fastpreview.kernel.templates import TEMPLATES
 from jupyter_fastpreview.puck.publish import PAGE_DATA, PAGE_MODULE, page_files
+from jupyter_fastpreview.templates import TEMPLATES
 
 LAB_TIMEOUT_MS = 60_000
 # A first render goes through the first build of the app; everything after is quicker.

@@ -10,8 +10,8 @@ from typing import Any
 from fp_browser import PreviewPage
 from playwright.sync_api import expect
 
-from jupyter_fastpreview.kernel.templates import TEMPLATES
 from jupyter_fastpreview.puck.publish import PAGE_DATA, PAGE_MODULE, page_files
+from jupyter_fastpreview.templates import TEMPLATES
 
 PAGE = {
     "root": {"props": {"title": "Home"}},

@@ -1,4 +1,5 @@
-"""Starter apps that `App(name, template=...)` seeds a new folder with."""
+"""Starter apps a new app folder is seeded with: by `App(name, template=...)` in a kernel, or
+by the server when JupyterLab creates an app (`POST fastpreview/api/apps` with a template)."""
 
 from __future__ import annotations
 
@@ -53,8 +54,8 @@ export default function Counter({ label }: { label: string }) {
 
 def _puck() -> dict[str, str]:
     """A page made in the visual editor: `App.tsx` renders the published `PuckPage`."""
-    from ..puck.defaults import library_files
-    from ..puck.publish import EMPTY_PAGE, page_files
+    from .puck.defaults import library_files
+    from .puck.publish import EMPTY_PAGE, page_files
 
     return {
         "src/App.tsx": 'import PuckPage from "./PuckPage";\n\n'
