@@ -87,6 +87,14 @@ export function registerApp(path: string): Promise<IApp> {
   return request<IApp>('apps', { method: 'POST', body: JSON.stringify({ path }) });
 }
 
+/** The starters a new app can be made from (`jupyter_fastpreview/templates.py`). */
+export type Template = 'react-ts' | 'puck';
+
+/** Make a new app folder (it must be absent or empty) seeded from `template`, registered. */
+export function createApp(path: string, template: Template): Promise<IApp> {
+  return request<IApp>('apps', { method: 'POST', body: JSON.stringify({ path, template }) });
+}
+
 /** The app's deployments, newest first. */
 export function listDeployments(appId: string): Promise<IDeployment[]> {
   return request<IDeployment[]>(`${appPath(appId)}/deployments`);

@@ -1,10 +1,21 @@
 import { ILabShell, JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, InputDialog, Notification, WidgetTracker } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Menu } from '@lumino/widgets';
 
-import { deploy, getApp, IApp, listApps, listDeployments, registerApp, resolveUrl } from './api';
+import {
+  createApp,
+  deploy,
+  getApp,
+  IApp,
+  listApps,
+  listDeployments,
+  registerApp,
+  resolveUrl,
+  Template
+} from './api';
 import { fastPreviewIcon } from './icons';
 import { AppsPanel } from './panel';
 import { PreviewTab } from './preview';
@@ -15,6 +26,7 @@ export namespace CommandIDs {
   export const toggleEdit = 'fastpreview:toggle-edit';
   export const deploy = 'fastpreview:deploy';
   export const openDeployment = 'fastpreview:open-deployment';
+  export const newApp = 'fastpreview:new-app';
 }
 
 /**
@@ -31,6 +43,7 @@ export interface ICommandsOptions {
   tracker: WidgetTracker<PreviewTab>;
   palette: ICommandPalette | null;
   fileBrowser: IDefaultFileBrowser | null;
+  launcher: ILauncher | null;
 }
 
 const CATEGORY = 'Fast Preview';
@@ -38,7 +51,7 @@ const FOLDER_SELECTOR = '.jp-DirListing-item[data-isdir="true"]';
 const OPEN = 'noopener,noreferrer';
 
 export function addCommands(options: ICommandsOptions): void {
-  const { app, shell, panel, tracker, palette, fileBrowser } = options;
+  const { app, shell, panel, tracker, palette, fileBrowser, launcher } = options;
   const { commands } = app;
 
   const activeTab = (): PreviewTab | null =>
@@ -164,6 +177,41 @@ export function addCommands(options: ICommandsOptions): void {
     })
   });
 
+  commands.addCommand(CommandIDs.newApp, {
+    label: args => {
+      const page = args.template === 'puck';
+      if (args.isLauncher) {
+        return page ? 'Visual Page' : 'React App';
+      }
+      return page ? 'New Fast Preview Visual Page' : 'New Fast Preview App';
+    },
+    caption: args =>
+      args.template === 'puck'
+        ? 'A new app whose page is made in the visual editor, opened beside its preview'
+        : 'A new React + TypeScript app, its src/App.tsx opened beside its live preview',
+    icon: fastPreviewIcon,
+    execute: reported('Creating the app', async args => {
+      const template: Template = args.template === 'puck' ? 'puck' : 'react-ts';
+      // The launcher says where it was opened; elsewhere, the file browser's folder.
+      const cwd = typeof args.cwd === 'string' ? args.cwd : (fileBrowser?.model.path ?? '');
+      const answer = await InputDialog.getText({
+        title: template === 'puck' ? 'New visual page' : 'New React app',
+        label: `Folder name${cwd ? ` (in ${cwd})` : ''}`,
+        text: template === 'puck' ? 'my-page' : 'my-app'
+      });
+      const name = answer.value?.trim();
+      if (!answer.button.accept || !name) {
+        return null;
+      }
+      const created = await createApp(cwd ? `${cwd}/${name}` : name, template);
+      void panel.refresh();
+      await commands.execute('docmanager:open', { path: `${created.folder}/src/App.tsx` });
+      const tab = open(created);
+      tab.content.editing = template === 'puck';
+      return tab; // a widget: the launcher that asked closes, as it does for a new notebook
+    })
+  });
+
   const onFolders = [
     CommandIDs.openPreview,
     CommandIDs.toggleEdit,
@@ -181,15 +229,28 @@ export function addCommands(options: ICommandsOptions): void {
   for (const command of [CommandIDs.showPanel, ...onFolders]) {
     palette?.addItem({ command, category: CATEGORY });
   }
+  for (const template of ['react-ts', 'puck']) {
+    palette?.addItem({ command: CommandIDs.newApp, args: { template }, category: CATEGORY });
+    launcher?.add({
+      command: CommandIDs.newApp,
+      args: { template, isLauncher: true },
+      category: CATEGORY,
+      rank: template === 'puck' ? 2 : 1
+    });
+  }
 }
 
 /** A command's body, its failure told to the user instead of only to the console. */
-function reported(what: string, run: (args: Args) => Promise<void>): (args: Args) => Promise<void> {
+function reported<T>(
+  what: string,
+  run: (args: Args) => Promise<T>
+): (args: Args) => Promise<T | undefined> {
   return async args => {
     try {
-      await run(args);
+      return await run(args);
     } catch (error) {
       Notification.error(`${what} failed: ${messageOf(error)}`, { autoClose: 8000 });
+      return undefined;
     }
   };
 }

@@ -6,6 +6,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
 import { IStatusBar } from '@jupyterlab/statusbar';
 
 import { addCommands, CommandIDs } from './commands';
@@ -15,22 +16,24 @@ import { addHmrStatus } from './statusbar';
 
 /**
  * Previews as first-class JupyterLab citizens: a side panel of apps, preview tabs beside the
- * editor, deploys, the visual editor toggle, and the HMR state of the active preview. Without
- * the palette, status bar, file browser or layout restorer, the rest still works.
+ * editor, new apps from the launcher, deploys, the visual editor toggle, and the HMR state of
+ * the active preview. Without the palette, status bar, file browser, layout restorer or
+ * launcher, the rest still works.
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyter-fastpreview:plugin',
   description: 'Live preview, visual editing and deploys of React + TypeScript apps.',
   autoStart: true,
   requires: [ILabShell],
-  optional: [ICommandPalette, IStatusBar, IDefaultFileBrowser, ILayoutRestorer],
+  optional: [ICommandPalette, IStatusBar, IDefaultFileBrowser, ILayoutRestorer, ILauncher],
   activate: (
     app: JupyterFrontEnd,
     shell: ILabShell,
     palette: ICommandPalette | null,
     statusBar: IStatusBar | null,
     fileBrowser: IDefaultFileBrowser | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    launcher: ILauncher | null
   ) => {
     const run = (command: string, id: string): void => void app.commands.execute(command, { id });
     const panel = new AppsPanel({
@@ -40,7 +43,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     shell.add(panel, 'right', { rank: 900 });
     const tracker = new WidgetTracker<PreviewTab>({ namespace: 'fastpreview' });
-    addCommands({ app, shell, panel, tracker, palette, fileBrowser });
+    addCommands({ app, shell, panel, tracker, palette, fileBrowser, launcher });
     if (statusBar) {
       addHmrStatus(statusBar, shell);
     }

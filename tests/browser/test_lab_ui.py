@@ -273,3 +273,42 @@ def test_the_panel_follows_the_theme(lab_server: JupyterServer, lab: Any) -> Non
     assert panel.evaluate(background) != light
     run(lab, "apputils:change-theme", {"theme": "JupyterLab Light"})
     expect(lab.locator("body[data-jp-theme-light='true']")).to_have_count(1)
+
+
+def test_a_new_app_from_the_launcher_opens_its_source_beside_its_preview(
+    lab_server: JupyterServer, lab: Any
+) -> None:
+    (lab_server.root / "apps").mkdir(exist_ok=True)
+    run(lab, "filebrowser:go-to-path", {"path": "apps"})
+    run(lab, "launcher:create", {"cwd": "apps"})
+    launchers = lab.locator(".jp-Launcher")
+    opened = launchers.count()
+    lab.locator(".jp-LauncherCard:visible", has_text="React App").click()
+    lab.locator(".jp-Dialog input").fill("launched")
+    lab.locator(".jp-Dialog .jp-mod-accept").click()
+    preview = lab.frame_locator(".jp-FastPreview-tab iframe")
+    expect(preview.locator("h1")).to_have_text("Hello, notebook!", timeout=RENDER_TIMEOUT_MS)
+    expect(lab.locator(".jp-FileEditor")).to_contain_text("export default function App()")
+    expect(launchers).to_have_count(opened - 1)  # it closes, as for a new notebook
+    folder = lab_server.root / "apps" / "launched"
+    made = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    # (The editor's checkpoint of App.tsx is JupyterLab's own.)
+    assert made - {"src/.ipynb_checkpoints/App-checkpoint.tsx"} == set(TEMPLATES["react-ts"])
+
+    # The same name again: refused, said, and the app's files untouched.
+    (folder / "src" / "App.tsx").write_text(TEMPLATES["react-ts"]["src/App.tsx"] + "// mine\n")
+    # From the palette this time (not awaited: the command waits for the dialog).
+    lab.evaluate("() => { window.jupyterapp.commands.execute('fastpreview:new-app', {}); }")
+    lab.locator(".jp-Dialog input").fill("launched")
+    lab.locator(".jp-Dialog .jp-mod-accept").click()
+    expect(lab.get_by_text(re.compile("already exists and is not empty"))).to_be_visible()
+    assert (folder / "src" / "App.tsx").read_text().endswith("// mine\n")
+
+    # A visual page opens in the visual editor.
+    run(lab, "launcher:create", {"cwd": "apps"})
+    lab.locator(".jp-LauncherCard:visible", has_text="Visual Page").click()
+    lab.locator(".jp-Dialog input").fill("page")
+    lab.locator(".jp-Dialog .jp-mod-accept").click()
+    editor_frame = lab.locator(".jp-FastPreview-tab:visible iframe")
+    expect(editor_frame).to_have_attribute("src", re.compile(re.escape(EDITOR_SUFFIX) + "$"))
+    assert (lab_server.root / "apps" / "page" / "src" / "puck" / "puck.config.tsx").is_file()
