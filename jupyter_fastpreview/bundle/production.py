@@ -130,15 +130,16 @@ def _portable_source(source: str, base: Path, folder: Path, vendor: Path) -> str
     return f"{SOURCE_SCHEME}external/{resolved.name}"
 
 
-def vendor_react() -> Plugin:
-    """Resolve React's imports to the production build shipped in the package."""
-    imports = json.loads((VENDOR / "importmap.json").read_text())["imports"]
+def vendor_react(vendor: Path = VENDOR) -> Plugin:
+    """Resolve React's imports to a vendor build shipped in the package (production unless
+    told otherwise), so a bundle shares the one React the vendor's other modules import."""
+    imports = json.loads((vendor / "importmap.json").read_text())["imports"]
     plugin = Plugin("fastpreview-vendor-react")
     names = "|".join(re.escape(name) for name in imports)
 
     @plugin.on_resolve(filter=f"^({names})$")
     def resolve(args: OnResolveArgs) -> OnResolveResult:
-        return OnResolveResult(path=str((VENDOR / imports[args.path]).resolve()))
+        return OnResolveResult(path=str((vendor / imports[args.path]).resolve()))
 
     return plugin
 

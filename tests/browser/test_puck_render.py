@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from jupyter_fastpreview.esbuild import OnResolveArgs, OnResolveResult, Plugin, get_service
+from jupyter_fastpreview.bundle.production import vendor_react
+from jupyter_fastpreview.esbuild import get_service
 from jupyter_fastpreview.puck import (
     DEFAULT_LIBRARY,
     Library,
@@ -327,25 +328,12 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         format="esm",
         jsx="automatic",
         define={"process.env.NODE_ENV": '"development"'},
-        plugins=[_development_vendor()],
+        plugins=[vendor_react(VENDOR)],  # the development build: one React
     )
     return {
         "/" + Path(output.path).relative_to(folder / "dist").as_posix(): output.contents
         for output in result.output_files or []
     }
-
-
-def _development_vendor() -> Plugin:
-    """React, ReactDOM and Puck from the package's development vendor build (one React)."""
-    imports = json.loads((VENDOR / "importmap.json").read_text())["imports"]
-    plugin = Plugin("test-vendor")
-    names = "|".join(re.escape(name) for name in imports)
-
-    @plugin.on_resolve(filter=f"^({names})$")
-    def resolve(args: OnResolveArgs) -> OnResolveResult:
-        return OnResolveResult(path=str(VENDOR / imports[args.path]))
-
-    return plugin
 
 
 @pytest.fixture
