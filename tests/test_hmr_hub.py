@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
 import pytest
@@ -14,15 +14,21 @@ from jupyter_fastpreview.hmr import HmrHub
 
 
 class FakeSocket:
-    """Records what is written; a stalled one never finishes a write, like a frozen tab."""
+    """A connection as the hub sees it: one that writes, one whose writes never complete
+    (a frozen tab, a full TCP window), or one already gone (its write raises)."""
 
-    def __init__(self, stalled: bool = False) -> None:
+    def __init__(self, behaviour: str = "healthy") -> None:
+        self.behaviour = behaviour
         self.sent: list[dict[str, Any]] = []
         self.closed: tuple[int | None, str | None] | None = None
-        self.stalled = stalled
 
-    async def write_message(self, message: str) -> None:
-        if self.stalled:
+    def write_message(self, message: str | bytes) -> Awaitable[None]:
+        if self.behaviour == "gone":
+            raise ConnectionResetError("the peer is gone")
+        return self._write(message)
+
+    async def _write(self, message: str | bytes) -> None:
+        if self.behaviour == "stalled":
             await asyncio.Event().wait()
         self.sent.append(json.loads(message))
 
@@ -35,14 +41,18 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
-@pytest.fixture
-def hub(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Iterator[HmrHub]:
+def closing_hub(loop: asyncio.AbstractEventLoop, queue_limit: int) -> Iterator[HmrHub]:
     """A hub whose clients' writer tasks are all finished when the test ends."""
-    hub = HmrHub(queue_limit=8)
+    hub = HmrHub(queue_limit=queue_limit)
     yield hub
     for app_id in list(hub.channels):
         hub.close_channel(app_id)
-    jp_asyncio_loop.run_until_complete(settle())
+    loop.run_until_complete(settle())
+
+
+@pytest.fixture
+def hub(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Iterator[HmrHub]:
+    yield from closing_hub(jp_asyncio_loop, queue_limit=8)
 
 
 async def test_a_client_is_greeted_then_shown_the_current_error(hub: HmrHub) -> None:
@@ -70,7 +80,7 @@ async def test_a_stalled_client_overflows_and_is_closed_without_holding_up_other
     hub: HmrHub,
 ) -> None:
     hub.open_channel("app", "h")
-    stalled, healthy = FakeSocket(stalled=True), FakeSocket()
+    stalled, healthy = FakeSocket("stalled"), FakeSocket()
     hub.connect("app", stalled)
     hub.connect("app", healthy)
     for number in range(20):

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
+from test_hmr_hub import FakeSocket, closing_hub, settle
 from tornado.httpclient import HTTPRequest
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClientConnection, websocket_connect
@@ -175,41 +176,9 @@ async def test_one_apps_build_error_stays_in_that_app(register, connect, jp_fetc
 # -- slow and dead clients, at the hub -------------------------------------------------------
 
 
-class FakeSocket:
-    """A connection as the hub sees it: one that writes, one whose writes never complete
-    (a frozen tab, a full TCP window), or one already gone (its write raises)."""
-
-    def __init__(self, behaviour: str = "healthy") -> None:
-        self.behaviour = behaviour
-        self.sent: list[dict[str, Any]] = []
-        self.closed: tuple[int | None, str | None] | None = None
-
-    def write_message(self, message: bytes) -> Awaitable[None]:
-        if self.behaviour == "gone":
-            raise ConnectionResetError("the peer is gone")
-        return self._write(message)
-
-    async def _write(self, message: bytes) -> None:
-        if self.behaviour == "stalled":
-            await asyncio.Event().wait()
-        self.sent.append(json.loads(message))
-
-    def close(self, code: int | None = None, reason: str | None = None) -> None:
-        self.closed = (code, reason)
-
-
-async def settle() -> None:
-    for _ in range(5):
-        await asyncio.sleep(0)
-
-
 @pytest.fixture
 def hub(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Iterator[HmrHub]:
-    hub = HmrHub(queue_limit=4)
-    yield hub
-    for app_id in list(hub.channels):
-        hub.close_channel(app_id)
-    jp_asyncio_loop.run_until_complete(settle())
+    yield from closing_hub(jp_asyncio_loop, queue_limit=4)
 
 
 def update_entry(timestamp: int) -> dict[str, Any]:
