@@ -88,7 +88,7 @@ class SyncQueue:
         branch_ref(branch)
         job = self.store.queue_sync_job(app.id, remote, branch)
         log.info("sync job %s queued: %s to %s, branch %s", job.id, app.name, remote, branch)
-        self._changed_job(job.id)
+        self._tell(job)
         self._wake.set()
         return job.id
 
@@ -186,23 +186,20 @@ class SyncQueue:
         job = self.store.claim_sync_job(time.time())
         if job is None:
             return False
-        self._changed_job(job.id)
-        self._run(job)
-        self._changed_job(job.id)
+        self._tell(job)
+        self._tell(self._run(job))
         with self._changed:
             self._changed.notify_all()
         return True
 
-    def _changed_job(self, job_id: int) -> None:
-        if self.on_change is None:
-            return
-        job = self.store.sync_job(job_id)
-        if job is None:
+    def _tell(self, job: SyncJobRecord | None) -> None:
+        """Hand `on_change` the job as it is now (None: deleted meanwhile, nothing to say)."""
+        if self.on_change is None or job is None:
             return
         try:
             self.on_change(job)
         except Exception:
-            log.error("sync job %s: on_change failed\n%s", job_id, traceback.format_exc())
+            log.error("sync job %s: on_change failed\n%s", job.id, traceback.format_exc())
 
     def _take_over(self, lock: OwnerLock) -> bool:
         """Own the queue if no other worker does, and resume what a previous one left."""
@@ -223,7 +220,8 @@ class SyncQueue:
         self._wake.wait(delay)
         self._wake.clear()
 
-    def _run(self, job: SyncJobRecord) -> None:
+    def _run(self, job: SyncJobRecord) -> SyncJobRecord | None:
+        """One attempt at the job; the job after it (None if it was deleted meanwhile)."""
         started = time.perf_counter()
         try:
             commit = self._sync(job)
@@ -237,11 +235,12 @@ class SyncQueue:
             log.info(
                 "sync job %s pushed %s to %s, branch %s", job.id, commit, job.remote, job.branch
             )
-        self._log_run(job, started)
-
-    def _log_run(self, job: SyncJobRecord, started: float) -> None:
-        """The attempt's log line: the job's status after it (`queued` again for a retry)."""
         after = self.store.sync_job(job.id)
+        self._log_run(job, after, started)
+        return after
+
+    def _log_run(self, job: SyncJobRecord, after: SyncJobRecord | None, started: float) -> None:
+        """The attempt's log line: the job's status after it (`queued` again for a retry)."""
         app = self.store.app(job.app_id)
         log_event(
             "sync",
