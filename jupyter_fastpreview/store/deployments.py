@@ -91,10 +91,15 @@ class DeploymentTable:
         not yet promoted."""
         listed = [{"path": path, "size": size} for path, size in sorted(files.items())]
         with self.transaction() as db:
-            db.execute(
-                "UPDATE deployments SET status = 'live', url = ?, ms = ?, size = ?, files = ?,"
-                " error = NULL, updated_at = ? WHERE id = ?",
-                (url, ms, sum(files.values()), json.dumps(listed), time.time(), deployment_id),
+            _set(
+                db,
+                deployment_id,
+                status="live",
+                url=url,
+                ms=ms,
+                size=sum(files.values()),
+                files=json.dumps(listed),
+                error=None,
             )
             if alias_url is not None:
                 self._promote(db, deployment_id, alias_url)
@@ -119,10 +124,7 @@ class DeploymentTable:
             " (SELECT app_id, location FROM deployments WHERE id = ?)",
             (deployment_id, deployment_id),
         )
-        db.execute(
-            "UPDATE deployments SET promoted = 1, alias_url = ?, updated_at = ? WHERE id = ?",
-            (alias_url, time.time(), deployment_id),
-        )
+        _set(db, deployment_id, promoted=1, alias_url=alias_url)
 
     def unpromote_deployment(self, deployment_id: str) -> None:
         self._update(deployment_id, promoted=0, alias_url=None)
@@ -179,18 +181,23 @@ class DeploymentTable:
         return _record(row) if row else None
 
     def _update(self, deployment_id: str, **values: Any) -> None:
-        columns = ", ".join(f"{name} = ?" for name in values)
         with self.transaction() as db:
-            db.execute(
-                f"UPDATE deployments SET {columns}, updated_at = ? WHERE id = ?",
-                (*values.values(), time.time(), deployment_id),
-            )
+            _set(db, deployment_id, **values)
 
     def _deployment_or_fail(self, deployment_id: str) -> DeploymentRecord:
         record = self.deployment(deployment_id)
         if record is None:
             raise LookupError(f"no deployment {deployment_id!r}")
         return record
+
+
+def _set(db: sqlite3.Connection, deployment_id: str, **values: Any) -> None:
+    """Set columns of the deployment (and its `updated_at`) within the caller's transaction."""
+    columns = ", ".join(f"{name} = ?" for name in values)
+    db.execute(
+        f"UPDATE deployments SET {columns}, updated_at = ? WHERE id = ?",
+        (*values.values(), time.time(), deployment_id),
+    )
 
 
 def _record(row: sqlite3.Row) -> DeploymentRecord:
