@@ -68,9 +68,9 @@ class AppRegistry:
         root itself, a hidden folder, a missing folder or a file.
         """
         folder = self._folder(path)
-        for app in self._apps.values():
-            if app.folder == folder:
-                return app, False
+        known = self.for_folder(folder)
+        if known is not None:
+            return known, False
         relative = folder.relative_to(self.root).as_posix()
         app = App(
             id=self._unique_slug(folder.name),
@@ -85,6 +85,10 @@ class AppRegistry:
 
     def get(self, app_id: str) -> App | None:
         return self._apps.get(app_id)
+
+    def for_folder(self, folder: Path) -> App | None:
+        """The app registered for `folder` (absolute and resolved), if any: there is one at most."""
+        return next((app for app in self._apps.values() if app.folder == folder), None)
 
     def authorize(self, app_id: str, token: str) -> App | None:
         """The app if `token` is its capability token; None for an unknown id or wrong token."""

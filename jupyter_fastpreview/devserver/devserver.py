@@ -24,7 +24,7 @@ from ..esbuild import EsbuildService
 from ..hmr import HmrHub
 from ..kernel.files import AppFileError, AppFiles
 from ..puck import LibraryError, PuckConversionError
-from ..puck.publish import publish
+from ..puck.publish import PAGE_DATA, PAGE_MODULE, publish
 from ..server.events import log_event
 from .apps import App, AppRegistry
 from .deps import DependencyBundler
@@ -210,10 +210,9 @@ class DevServer:
 
     def send_custom_to_folder(self, folder: Path, event: str, data: Any) -> None:
         """A custom event to the previews of the app in `folder`, if one is registered."""
-        folder = folder.resolve()
-        for app in self.registry:
-            if app.folder == folder:
-                self.hub.send_custom(app.id, event, data)
+        app = self.registry.for_folder(folder.resolve())
+        if app is not None:
+            self.hub.send_custom(app.id, event, data)
 
     def sessions_per_app(self) -> dict[str, int]:
         """Open previews (HMR connections) of each app with a running session."""
@@ -255,7 +254,7 @@ class DevServer:
             where = getattr(refused, "path", None)
             self.hub.send_custom(app.id, PUBLISH_ERROR, {"message": str(refused), "path": where})
             return
-        self.hub.send_custom(app.id, PUBLISHED, {"files": ["puck.json", "src/PuckPage.tsx"]})
+        self.hub.send_custom(app.id, PUBLISHED, {"files": [PAGE_DATA, PAGE_MODULE]})
 
     def _on_invalidate(self, app_id: str, data: Any) -> None:
         session = self.sessions.get(app_id)
