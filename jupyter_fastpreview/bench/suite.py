@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..kernel.link import STORE_VAR
+from ..kernel.link import server_store
 from ..kernel.progress import Progress
-from ..store import Store
 from . import measure
 from .figures import Figure
 from .generate import write_app
@@ -73,26 +71,16 @@ def run_suite(app: App, runs: int = 5, *, save: bool = True) -> BenchmarkReport:
 
 def history(app: App, limit: int = 20) -> BenchmarkHistory:
     """The app's saved runs, newest first."""
-    with _store() as store:
+    with server_store() as store:
         record = store.app_for_folder(app.folder.resolve())
         runs = store.benchmark_runs(record.id, limit) if record else []
     return BenchmarkHistory(app.name, [{"created_at": r.created_at, **r.figures} for r in runs])
 
 
 def _save(app: App, report: BenchmarkReport) -> None:
-    with _store() as store:
+    with server_store() as store:
         record = store.ensure_app(app.name, app.folder.resolve())
         store.record_benchmark(record.id, report.to_dict())
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    """The server's store (as its kernels find it), closed after use."""
-    store = Store(os.environ.get(STORE_VAR) or None)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def _machine(runs: int) -> dict[str, Any]:

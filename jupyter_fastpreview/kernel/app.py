@@ -9,7 +9,6 @@ with app.batch():                  # many files, one update
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -17,10 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..bundle import BundleError, ProductionBuild, build_production
-from ..store import Store
 from ..templates import TEMPLATES
 from .files import AppFiles
-from .link import STORE_VAR, ServerLink
+from .link import ServerLink, server_store
 from .remote import Deployment, SyncJob, follow_deploy
 
 if TYPE_CHECKING:
@@ -165,8 +163,7 @@ class App:
     def build(self) -> ProductionBuild:
         """A production bundle of the app (minified, content-hashed names), built right here
         and recorded in the state store; raises `BundleError` if the app does not build."""
-        store = Store(os.environ.get(STORE_VAR) or None)
-        try:
+        with server_store() as store:
             record = store.ensure_app(self.name, self.folder)
             try:
                 result = build_production(self.folder)
@@ -175,8 +172,6 @@ class App:
                 raise
             store.record_build(record.id, "production", result.ms, ok=True, sizes=result.sizes)
             return result
-        finally:
-            store.close()
 
     # publishing
 

@@ -11,15 +11,30 @@ import json
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..store import Store
 
 URL_VAR = "FASTPREVIEW_SERVER_URL"
 TOKEN_VAR = "FASTPREVIEW_SERVER_TOKEN"
 ROOT_VAR = "FASTPREVIEW_ROOT_DIR"
 STORE_VAR = "FASTPREVIEW_STORE_PATH"
 """The server's state store, so kernels record their builds where the server records its own."""
+
+
+@contextmanager
+def server_store() -> Iterator[Store]:
+    """The server's state store as its kernels find it (the default one outside Jupyter),
+    closed after use."""
+    store = Store(os.environ.get(STORE_VAR) or None)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 class ServerNotFound(RuntimeError):
