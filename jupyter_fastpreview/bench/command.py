@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from ..kernel.app import App
 from ..kernel.link import STORE_VAR, ServerLink
 from .generate import write_app
 from .local import CHROMIUM, CHROMIUM_ARGS, JupyterServer, browser_unavailable
+from .measure import copy_app
 from .suite import run_suite
 
 PREVIEW_WAIT_S = 30.0
@@ -72,12 +72,7 @@ def _apps(root: Path, sizes: list[int], given: list[Path]) -> Iterator[Path]:
     for folder in given:
         if not folder.is_dir():
             raise SystemExit(f"no app folder at {folder}")
-        copy = root / folder.name
-        ignored = shutil.ignore_patterns("node_modules", "dist", ".*")
-        shutil.copytree(folder, copy, ignore=ignored, dirs_exist_ok=True)
-        if (folder / "node_modules").is_dir():
-            (copy / "node_modules").symlink_to(folder.resolve() / "node_modules")
-        yield copy
+        yield copy_app(folder, root / folder.name)
 
 
 @contextmanager

@@ -21,6 +21,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from ..kernel.link import ROOT_VAR, STORE_VAR, TOKEN_VAR, URL_VAR
+
 CHROMIUM = Path(os.environ.get("FASTPREVIEW_CHROMIUM", "/usr/bin/chromium"))
 # The one way Chromium is launched here (headless, no sandbox: CI containers run as root).
 CHROMIUM_ARGS = [
@@ -139,10 +141,10 @@ class JupyterServer:
         """The environment this server gives the kernels it starts (see `kernel.link`)."""
         return {
             **self.env,
-            "FASTPREVIEW_SERVER_URL": self.base,
-            "FASTPREVIEW_SERVER_TOKEN": self.token,
-            "FASTPREVIEW_ROOT_DIR": str(self.root.resolve()),
-            "FASTPREVIEW_STORE_PATH": str(self.store_path),
+            URL_VAR: self.base,
+            TOKEN_VAR: self.token,
+            ROOT_VAR: str(self.root.resolve()),
+            STORE_VAR: str(self.store_path),
         }
 
     def start(self, timeout: float = SERVER_START_TIMEOUT_S) -> None:

@@ -95,11 +95,17 @@ def incremental_rebuild(app: App, runs: int, esbuild: EsbuildService | None = No
 @contextmanager
 def _copy_of(folder: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="fastpreview-bench-") as tmp:
-        copy = Path(tmp) / folder.name
-        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("node_modules", "dist", ".*"))
-        if (folder / "node_modules").is_dir():
-            (copy / "node_modules").symlink_to(folder / "node_modules")
-        yield copy
+        yield copy_app(folder, Path(tmp) / folder.name)
+
+
+def copy_app(folder: Path, copy: Path) -> Path:
+    """The app's sources copied to `copy` (no build output or hidden files), its installed
+    packages linked rather than copied."""
+    ignored = shutil.ignore_patterns("node_modules", "dist", ".*")
+    shutil.copytree(folder, copy, ignore=ignored, dirs_exist_ok=True)
+    if (folder / "node_modules").is_dir():
+        (copy / "node_modules").symlink_to(folder.resolve() / "node_modules")
+    return copy
 
 
 def deploy(app: App, runs: int) -> Figure:
