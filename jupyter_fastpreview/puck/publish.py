@@ -17,11 +17,11 @@ from typing import Any
 
 from ..kernel.files import AppFiles
 from .convert import puck_to_tsx
-from .defaults import DEFAULT_LIBRARY
+from .defaults import DEFAULT_LIBRARY, LIBRARY_DIR
 from .library import Library, LibraryError, fields_from_puck
 
 PAGE_DATA = "puck.json"
-LIBRARY_FILE = "src/puck/library.json"
+LIBRARY_FILE = f"{LIBRARY_DIR}/library.json"
 PAGE_MODULE = "src/PuckPage.tsx"
 EMPTY_PAGE: dict[str, Any] = {"content": [], "root": {"props": {}}}
 
