@@ -219,12 +219,19 @@ async def test_a_new_app_never_overwrites_or_leaves_the_root(
     assert (jp_root_dir / "taken" / "notes.md").read_text() == "mine"
 
 
-async def test_the_api_needs_jupyter_credentials(jp_fetch) -> None:
+async def test_the_api_needs_jupyter_credentials(jp_fetch, jp_root_dir: Path) -> None:
     with pytest.raises(HTTPClientError) as refused:
         await jp_fetch(
             "fastpreview", "api", "apps", method="POST", body="{}", headers={"Authorization": ""}
         )
     assert refused.value.code == 403
+    made = json.dumps({"path": "sneaky", "template": "react-ts"})
+    with pytest.raises(HTTPClientError) as refused:
+        await jp_fetch(
+            "fastpreview", "api", "apps", method="POST", body=made, headers={"Authorization": ""}
+        )
+    assert refused.value.code == 403
+    assert not (jp_root_dir / "sneaky").exists()
 
 
 # the page
@@ -484,7 +491,10 @@ async def test_an_uninstalled_package_in_deps_is_a_500(register, preview) -> Non
 # refusals
 
 
-@pytest.mark.parametrize("path", ["", "src/App.tsx", "@vendor/react.js", "@fastpreview/entry.tsx"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "src/App.tsx", "@vendor/react.js", "@fastpreview/entry.tsx", "@fastpreview/editor"],
+)
 async def test_no_wrong_or_other_apps_token_is_refused(register, http_server_client, path) -> None:
     app = await register("demo")
     other = await register("other")
